@@ -1,0 +1,69 @@
+import { Redis, ReplyError } from 'ioredis';
+import { RegistryError } from '@giotto/protocol';
+import type { Logger } from '../ports.js';
+
+export interface RedisConnectionOptions {
+  url: string;
+  commandTimeoutMs: number;
+  /** For XREAD BLOCK: no command timeout on that connection. */
+  blocking?: boolean;
+}
+
+/**
+ * A Redis connection that fails fast: no offline queue and bounded per-command time, so a request
+ * gets UNAVAILABLE in about a second while the connection heals in the background.
+ */
+export function createRedis(options: RedisConnectionOptions, logger: Logger): Redis {
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: Math.max(options.commandTimeoutMs, 1000),
+    ...(options.blocking ? {} : { commandTimeout: options.commandTimeoutMs }),
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+    connectionName: options.blocking ? 'giotto-registry-outbox' : 'giotto-registry',
+  });
+  let down = false;
+  redis.on('ready', () => {
+    if (down) logger.info('redis connection restored');
+    down = false;
+  });
+  redis.on('error', (err: Error) => {
+    // Reported once per outage; ioredis keeps retrying with the strategy above.
+    if (!down) logger.warn({ err: err.message }, 'redis connection lost; retrying');
+    down = true;
+  });
+  return redis;
+}
+
+/** Waits until Redis answers, retrying (with a log line now and then) until `signal` aborts. */
+export async function waitForRedis(redis: Redis, logger: Logger, signal?: AbortSignal): Promise<void> {
+  let attempts = 0;
+  for (;;) {
+    try {
+      if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+      if (redis.status !== 'ready') await new Promise<void>((resolve, reject) => {
+        redis.once('ready', resolve);
+        redis.once('error', reject);
+      });
+      await redis.ping();
+      return;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      if (attempts++ % 10 === 0) logger.warn({ err: (err as Error).message }, 'waiting for redis');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|NOREPLICAS|MISCONF)\b/;
+
+/** Any failure to reach Redis is UNAVAILABLE (retryable); an error reply is INTERNAL. */
+export function redisFailure(err: unknown): RegistryError {
+  if (err instanceof RegistryError) return err;
+  if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) {
+    return new RegistryError('INTERNAL', 'internal error', { cause: err });
+  }
+  return new RegistryError('UNAVAILABLE', 'the registry store is unavailable; retry later', { cause: err });
+}

@@ -1,0 +1,35 @@
+/**
+ * The Redis key layout of the contract (section 4). Every key shares the prefix's hash tag
+ * (`{registry}` by default), so each Lua script touches one slot and runs on Redis Cluster too.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  thingByUuid(uuid: string): string {
+    return `${this.prefix}thing:uuid:${uuid}`;
+  }
+
+  thing(thingId: number | string): string {
+    return `${this.prefix}thing:${thingId}`;
+  }
+
+  get thingSequence(): string {
+    return `${this.prefix}seq:thing`;
+  }
+
+  jti(jti: string): string {
+    return `${this.prefix}jti:${jti}`;
+  }
+
+  get events(): string {
+    return `${this.prefix}events`;
+  }
+
+  get eventsPublished(): string {
+    return `${this.prefix}events:published`;
+  }
+
+  get eventsLease(): string {
+    return `${this.prefix}events:lease`;
+  }
+}

@@ -1,0 +1,89 @@
+import { Topics } from '@giotto/protocol';
+import type { Redis } from 'ioredis';
+import { EmbeddedBroker } from './adapters/embedded-broker.js';
+import { MqttBus } from './adapters/mqtt-bus.js';
+import { createRedis, waitForRedis } from './adapters/redis-connection.js';
+import { RedisKeys } from './adapters/redis-keys.js';
+import { RedisOutbox } from './adapters/redis-outbox.js';
+import { RedisThingStore } from './adapters/redis-thing-store.js';
+import { loadOrCreateSigningKey } from './adapters/signing-key-file.js';
+import type { Config } from './config.js';
+import { registerHandler } from './handlers/register.js';
+import { systemClock, type Clock, type Logger } from './ports.js';
+import { RegistryService } from './registry-service.js';
+
+export interface RunningApp {
+  /** Where the registry's MQTT connection goes (the embedded broker's URL when it runs one). */
+  mqttUrl: string;
+  embeddedBroker: EmbeddedBroker | undefined;
+  registryPublicKeyJson: string;
+  topics: Topics;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the adapters from the config, hands them to the service and starts it. Order matters:
+ * Redis answers before the MQTT session resumes, or the requests the broker queued for us would
+ * all be answered UNAVAILABLE.
+ */
+export async function startApp(config: Readonly<Config>, logger: Logger, clock: Clock = systemClock): Promise<RunningApp> {
+  if (!config.redis.url) throw new Error('REDIS_URL: required (pnpm start launches a local redis-server when it is unset)');
+  const signingKey = await loadOrCreateSigningKey(config.signingKeyPath, logger.child({ ns: 'registry.keys' }));
+  const redisLog = logger.child({ ns: 'registry.store' });
+  const redis = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs }, redisLog);
+  const reader = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, blocking: true }, redisLog);
+  const closeRedis = async (...connections: Redis[]) => {
+    for (const c of connections) c.disconnect();
+  };
+  let embeddedBroker: EmbeddedBroker | undefined;
+  try {
+    await waitForRedis(redis, redisLog);
+    await waitForRedis(reader, redisLog);
+    if (!config.mqtt.url) embeddedBroker = await EmbeddedBroker.start(config.mqtt.embeddedHost, config.mqtt.embeddedPort);
+    const mqttUrl = config.mqtt.url ?? embeddedBroker!.url;
+    const topics = new Topics(config.topicPrefix);
+    const keys = new RedisKeys(config.redis.keyPrefix);
+    const bus = await MqttBus.connect(
+      {
+        url: mqttUrl,
+        clientId: config.mqtt.clientId,
+        username: config.mqtt.username,
+        password: config.mqtt.password,
+        protocolVersion: embeddedBroker ? 4 : 5,
+        sessionExpirySeconds: config.mqtt.sessionExpirySeconds,
+        sharedGroup: config.sharedGroup,
+        will: { topic: topics.status, payload: 'offline', qos: 1, retain: true },
+      },
+      logger.child({ ns: 'registry.mqtt' }),
+    );
+    const store = RedisThingStore.create(redis, keys);
+    const outbox = RedisOutbox.create({ redis, reader, keys, owner: config.mqtt.clientId, leaseMs: 10_000 });
+    const service = new RegistryService({
+      bus,
+      outbox,
+      topics,
+      handlers: {
+        register: registerHandler({ store, clock, registryPublicKeyJson: signingKey.publicJwkJson }),
+      },
+      registryPublicKeyJson: signingKey.publicJwkJson,
+      maxPayloadBytes: config.maxPayloadBytes,
+      logger,
+    });
+    await service.start();
+    return {
+      mqttUrl,
+      embeddedBroker,
+      registryPublicKeyJson: signingKey.publicJwkJson,
+      topics,
+      async stop() {
+        await service.stop();
+        await embeddedBroker?.close();
+        await closeRedis(redis, reader);
+      },
+    };
+  } catch (err) {
+    await embeddedBroker?.close();
+    await closeRedis(redis, reader);
+    throw err;
+  }
+}

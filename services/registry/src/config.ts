@@ -1,0 +1,117 @@
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const url = (schemes: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${schemes.map((s) => s.replace(':', '://')).join(', ')}`);
+
+/** Every environment variable the service reads (docs/PROTOCOL.md section 6), with its default. */
+const envSchema = z.object({
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']).optional(),
+  EMBEDDED_BROKER_HOST: z.string().min(1).default('127.0.0.1'),
+  EMBEDDED_BROKER_PORT: port.default(1883),
+  MQTT_USERNAME: z.string().min(1).optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  MQTT_PASSWORD_FILE: z.string().min(1).optional(),
+  MQTT_SESSION_EXPIRY_SECONDS: z.coerce.number().int().min(0).max(0xffffffff).default(86_400),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
+  REGISTRY_DATA_DIR: z.string().min(1).default('.data'),
+  REGISTRY_SIGNING_KEY_PATH: z.string().min(1).optional(),
+  REGISTRY_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[^+#\u0000]*$/, 'must not contain MQTT wildcards')
+    .default(''),
+  REGISTRY_SHARED_GROUP: z.string().regex(/^[^/+#\u0000]+$/, 'must be one topic level without wildcards').optional(),
+  REGISTRY_MAX_PAYLOAD: positiveInt.max(256 * 1024 * 1024).default(16_384),
+  REGISTRY_REDIS_PREFIX: z.string().min(1).default('giotto:{registry}:'),
+  REGISTRY_CLIENT_ID: z.string().min(1).max(128).default(`giotto-registry-${hostname()}`),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export interface Config {
+  mqtt: {
+    /** undefined: run the embedded broker and connect to it. */
+    url: string | undefined;
+    embeddedHost: string;
+    embeddedPort: number;
+    username: string | undefined;
+    password: string | undefined;
+    clientId: string;
+    sessionExpirySeconds: number;
+  };
+  redis: { url: string | undefined; commandTimeoutMs: number; keyPrefix: string };
+  dataDir: string;
+  signingKeyPath: string;
+  topicPrefix: string;
+  sharedGroup: string | undefined;
+  maxPayloadBytes: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Thrown with every problem at once, one `VARIABLE: what is wrong` per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; a wrong value fails here, before anything starts. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // An empty variable means "unset", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        const given = present[name];
+        return `${name}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
+      }),
+    );
+  }
+  const e = result.data;
+  const problems: string[] = [];
+  let password = e.MQTT_PASSWORD;
+  if (e.MQTT_PASSWORD_FILE !== undefined) {
+    if (password !== undefined) problems.push('MQTT_PASSWORD_FILE: set either MQTT_PASSWORD or MQTT_PASSWORD_FILE, not both');
+    try {
+      password = readFileSync(e.MQTT_PASSWORD_FILE, 'utf8').trim();
+    } catch (err) {
+      problems.push(`MQTT_PASSWORD_FILE: cannot read ${e.MQTT_PASSWORD_FILE} (${(err as Error).message})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = resolve(e.REGISTRY_DATA_DIR);
+  return Object.freeze({
+    mqtt: {
+      url: e.MQTT_URL,
+      embeddedHost: e.EMBEDDED_BROKER_HOST,
+      embeddedPort: e.EMBEDDED_BROKER_PORT,
+      username: e.MQTT_USERNAME,
+      password,
+      clientId: e.REGISTRY_CLIENT_ID,
+      sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_SECONDS,
+    },
+    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, keyPrefix: e.REGISTRY_REDIS_PREFIX },
+    dataDir,
+    signingKeyPath: resolve(e.REGISTRY_SIGNING_KEY_PATH ?? join(dataDir, 'registry-signing-key.jwk')),
+    topicPrefix: e.REGISTRY_TOPIC_PREFIX,
+    sharedGroup: e.REGISTRY_SHARED_GROUP,
+    maxPayloadBytes: e.REGISTRY_MAX_PAYLOAD,
+    logLevel: e.LOG_LEVEL,
+  });
+}

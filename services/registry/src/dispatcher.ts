@@ -1,0 +1,129 @@
+import {
+  checkPayloadSize,
+  parseJsonPayload,
+  REQUEST_TOPICS,
+  RegistryError,
+  RequestError,
+  toRegistryError,
+  validateRequestBody,
+  type ErrorMessage,
+  type ReplyAddress,
+  type RequestTopic,
+  type ThingRequest,
+  type Topics,
+} from '@giotto/protocol';
+import type { Handler, HandlerResult } from './handlers/handler.js';
+import type { Bus, InboundMessage, Logger, OutboundMessage } from './ports.js';
+
+export interface DispatcherDeps {
+  topics: Topics;
+  bus: Bus;
+  handlers: Partial<Record<RequestTopic, Handler<never>>>;
+  maxPayloadBytes: number;
+  logger: Logger;
+}
+
+/**
+ * Every request passes here: size, parse and schema checks, the handler, then exactly one reply
+ * (plus any the handler names). A failure of any kind becomes an Error reply; nothing escapes.
+ */
+export class Dispatcher {
+  private inFlight = 0;
+  private sequence = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Takes one message; the work runs in the background and is counted until its reply is out. */
+  handle(message: InboundMessage): void {
+    this.inFlight++;
+    void this.process(message).finally(() => {
+      if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves when nothing is in flight (or after `timeoutMs`). */
+  drain(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async process(message: InboundMessage): Promise<void> {
+    const { topics, logger } = this.deps;
+    const kind = topics.requestKindOf(message.topic);
+    if (kind === undefined) return;
+    const log = logger.child({ req: ++this.sequence, topic: message.topic });
+    const requestType = REQUEST_TOPICS[kind];
+    let address: ReplyAddress = {};
+    let result: HandlerResult;
+    try {
+      const request = this.decode(kind, message);
+      address = { uuid: request.uuid, ...(request.requestId !== undefined ? { requestId: request.requestId } : {}) };
+      if (message.responseTopic !== undefined && !topics.isAllowedResponseTopic(message.responseTopic)) {
+        throw new RegistryError('INVALID_REQUEST', 'the Response Topic may not be a request topic or a registry topic');
+      }
+      const handler = this.deps.handlers[kind] as Handler<ThingRequest> | undefined;
+      if (!handler) throw new RegistryError('INVALID_REQUEST', `${requestType} is not served by this registry`);
+      result = await handler(request);
+      log.info({ uuid: request.uuid, outcome: result.reply.type }, 'request served');
+    } catch (err) {
+      const error = toRegistryError(err);
+      if (err instanceof RequestError) address = err.address;
+      if (error.code === 'INTERNAL') log.error({ err: error.cause ?? err }, 'request failed');
+      else log.info({ code: error.code, reason: error.message }, 'request refused');
+      result = { reply: errorReply(requestType, address, error) };
+    }
+    await this.reply(message, address, result, log);
+  }
+
+  private decode(kind: RequestTopic, message: InboundMessage): ThingRequest {
+    checkPayloadSize(message.payload, this.deps.maxPayloadBytes);
+    return validateRequestBody(kind, parseJsonPayload(message.payload));
+  }
+
+  /** [REG-1.1] The Response Topic when given (and allowed), else the UUID's reply topic, else registry/errors. */
+  private async reply(message: InboundMessage, address: ReplyAddress, result: HandlerResult, log: Logger): Promise<void> {
+    const { topics, bus } = this.deps;
+    const payload = JSON.stringify(result.reply);
+    const outgoing: OutboundMessage[] = [];
+    if (message.responseTopic !== undefined && topics.isAllowedResponseTopic(message.responseTopic)) {
+      outgoing.push({
+        topic: message.responseTopic,
+        payload,
+        qos: 1,
+        ...(message.correlationData ? { correlationData: message.correlationData } : {}),
+      });
+    } else {
+      outgoing.push({ topic: address.uuid !== undefined ? topics.reply(address.uuid) : topics.errors, payload, qos: address.uuid !== undefined ? 1 : 0 });
+    }
+    for (const uuid of result.alsoReplyTo ?? []) outgoing.push({ topic: topics.reply(uuid), payload, qos: 1 });
+    try {
+      await Promise.all(outgoing.map((m) => bus.publish(m)));
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'reply could not be published');
+    }
+  }
+}
+
+function errorReply(requestType: string, address: ReplyAddress, error: RegistryError): ErrorMessage {
+  return {
+    type: 'Error',
+    requestType,
+    ...(address.uuid !== undefined ? { uuid: address.uuid } : {}),
+    ...(address.requestId !== undefined ? { requestId: address.requestId } : {}),
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+import type { RegistryEvent, ThingRecord, Topics } from '@giotto/protocol';
+import type { OutboundMessage, OutboxEntry } from './ports.js';
+
+/**
+ * Turns one outbox entry into what the registry publishes for it [REG-3.2]: the retained Thing
+ * record first (so a consumer reacting to the event already finds the record current), then the
+ * event. Unknown kinds give nothing (an older instance reading a newer entry skips it).
+ */
+export function outboxMessages(entry: OutboxEntry, topics: Topics): OutboundMessage[] {
+  const f = entry.fields;
+  const thingId = Number(f.thingId);
+  const record = (registeredAt: string | undefined): OutboundMessage => {
+    const value: ThingRecord = {
+      thingId,
+      uuid: f.uuid!,
+      publicKey: JSON.parse(f.publicKey!) as Record<string, unknown>,
+      thumbprint: f.thumbprint!,
+      registeredAt: registeredAt ?? f.at!,
+      updatedAt: f.at!,
+    };
+    return { topic: topics.thing(thingId), payload: JSON.stringify(value), qos: 1, retain: true };
+  };
+  const event = (kind: Parameters<Topics['event']>[0], value: RegistryEvent): OutboundMessage => ({
+    topic: topics.event(kind),
+    payload: JSON.stringify(value),
+    qos: 1,
+  });
+
+  switch (f.kind) {
+    case 'registered':
+      return [
+        record(f.registeredAt),
+        event('registered', { type: 'ThingRegistered', id: entry.id, thingId, uuid: f.uuid!, thumbprint: f.thumbprint!, at: f.at! }),
+      ];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+
+export type { Logger };
+
+/** A message as the registry receives it from the broker. */
+export interface InboundMessage {
+  topic: string;
+  payload: Buffer;
+  /** MQTT 5 Response Topic, when the requester set one. */
+  responseTopic?: string;
+  /** MQTT 5 Correlation Data, echoed with the reply. */
+  correlationData?: Buffer;
+}
+
+export interface OutboundMessage {
+  topic: string;
+  payload: string | Buffer;
+  retain?: boolean;
+  qos?: 0 | 1;
+  correlationData?: Buffer;
+}
+
+/** The MQTT side of the registry, as the service sees it. */
+export interface Bus {
+  /** Publishes and resolves once the broker has it (PUBACK for QoS 1). */
+  publish(message: OutboundMessage): Promise<void>;
+  /** Starts delivering messages of these filters to the handler (shared group applied by the bus). */
+  subscribe(filters: string[], handler: (message: InboundMessage) => void): Promise<void>;
+  /** Stops taking new messages; those not taken stay with the broker for the next session. */
+  hold(): void;
+  /** Publishes the final status and disconnects cleanly. */
+  close(offline: OutboundMessage): Promise<void>;
+}
+
+export type RegisterOutcome = 'created' | 'existing' | 'mismatch';
+
+/** Thing state in Redis; every method is one atomic step there. */
+export interface ThingStore {
+  /** [REG-2.5] Assigns a new thingId, returns the existing one, or reports another key. */
+  registerThing(input: {
+    uuid: string;
+    publicKeyJson: string;
+    thumbprint: string;
+    at: string;
+  }): Promise<{ outcome: RegisterOutcome; thingId: number }>;
+}
+
+/** One entry of the `events` stream: the event kind and the flat fields the change recorded. */
+export interface OutboxEntry {
+  id: string;
+  fields: Record<string, string>;
+}
+
+/** The outbox stream, read and acknowledged by the one instance holding its lease. */
+export interface Outbox {
+  /** Takes or renews the publisher lease; false while another instance holds it. */
+  holdLease(): Promise<boolean>;
+  releaseLease(): Promise<void>;
+  lastPublishedId(): Promise<string>;
+  /** Entries after `afterId`, waiting up to `blockMs` for the first one. */
+  readAfter(afterId: string, count: number, blockMs: number): Promise<OutboxEntry[]>;
+  /** Records `id` as published (only while holding the lease) and trims what is behind it. */
+  markPublished(id: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

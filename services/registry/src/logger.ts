@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 export function createLogger(level: string): Logger {
   return pino({
     level,
-    base: { ns: 'registry' },
+    name: 'giotto-registry',
     redact: { paths: ['*.d', '*.p', '*.q', '*.dp', '*.dq', '*.qi', '*.privateKey', '*.password', 'password'], censor: '[redacted]' },
   });
 }

@@ -23,6 +23,9 @@ const HOLDING = 'giotto: holding messages for the next session';
  */
 export class MqttBus implements Bus {
   private holding = false;
+  private handler: ((message: InboundMessage) => void) | undefined;
+  /** A resumed session delivers queued requests right after CONNACK, before subscribe() is called. */
+  private early: InboundMessage[] = [];
 
   private constructor(
     private readonly client: MqttClient,
@@ -50,6 +53,18 @@ export class MqttBus implements Bus {
     };
     const client = mqtt.connect(options.url, clientOptions);
     bus = new MqttBus(client, options, logger);
+    const self = bus;
+    client.on('message', (topic, payload, packet) => {
+      const props = packet.properties;
+      const message: InboundMessage = {
+        topic,
+        payload,
+        ...(props?.responseTopic !== undefined ? { responseTopic: props.responseTopic } : {}),
+        ...(props?.correlationData !== undefined ? { correlationData: props.correlationData } : {}),
+      };
+      if (self.handler) self.handler(message);
+      else self.early.push(message);
+    });
     client.on('error', (err) => {
       if (err.message !== HOLDING) logger.warn({ err: err.message }, 'mqtt error');
     });
@@ -67,15 +82,8 @@ export class MqttBus implements Bus {
   }
 
   async subscribe(filters: string[], handler: (message: InboundMessage) => void): Promise<void> {
-    this.client.on('message', (topic, payload, packet) => {
-      const props = packet.properties;
-      handler({
-        topic,
-        payload,
-        ...(props?.responseTopic !== undefined ? { responseTopic: props.responseTopic } : {}),
-        ...(props?.correlationData !== undefined ? { correlationData: props.correlationData } : {}),
-      });
-    });
+    this.handler = handler;
+    for (const message of this.early.splice(0)) handler(message);
     const group = this.options.sharedGroup;
     const shared = filters.map((filter) => (group ? `$share/${group}/${filter}` : filter));
     const granted = await this.client.subscribeAsync(shared, { qos: 1 });

@@ -96,7 +96,7 @@ describe.each<BrokerKind>(['mosquitto', 'aedes'])('RegisterThing through %s and 
 
   it('300 concurrent registrations (100 repeats) give one thingId per UUID and no duplicate ids', async () => {
     const keys = await Promise.all(Array.from({ length: 8 }, () => makeThing()));
-    const uuids = Array.from({ length: 200 }, () => randomUUID());
+    const uuids: string[] = Array.from({ length: 200 }, () => randomUUID());
     const bodies = uuids.map((uuid, i) => ({ uuid, body: JSON.stringify({ type: 'RegisterThingRequest', uuid, publicKey: keys[i % keys.length]!.publicJwk, requestId: `c-${i}` }) }));
     const repeats = uuids.slice(0, 100).map((uuid, i) => ({ uuid, body: JSON.stringify({ type: 'RegisterThingRequest', uuid, publicKey: keys[i % keys.length]!.publicJwk, requestId: `r-${i}` }) }));
     const all = [...bodies, ...repeats].sort(() => Math.random() - 0.5);

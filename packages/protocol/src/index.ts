@@ -6,3 +6,5 @@ export * from './schemas/common.js';
 export * from './schemas/thing-messages.js';
 export * from './schemas/events.js';
 export * from './request-parsing.js';
+export * from './signed-request.js';
+export * from './decode-request.js';

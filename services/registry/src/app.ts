@@ -8,7 +8,13 @@ import { RedisOutbox } from './adapters/redis-outbox.js';
 import { RedisThingStore } from './adapters/redis-thing-store.js';
 import { loadOrCreateSigningKey } from './adapters/signing-key-file.js';
 import type { Config } from './config.js';
+import { OperatorKeysFile, noOperators } from './adapters/operator-keys-file.js';
+import { deregisterHandler } from './handlers/deregister.js';
 import { registerHandler } from './handlers/register.js';
+import { replaceHandler } from './handlers/replace.js';
+import { updateKeyHandler } from './handlers/update-key.js';
+import { KeyCache } from './key-cache.js';
+import { SignatureVerifier } from './signature-verifier.js';
 import { systemClock, type Clock, type Logger } from './ports.js';
 import { RegistryService } from './registry-service.js';
 
@@ -28,7 +34,9 @@ export interface RunningApp {
  */
 export async function startApp(config: Readonly<Config>, logger: Logger, clock: Clock = systemClock): Promise<RunningApp> {
   if (!config.redis.url) throw new Error('REDIS_URL: required (pnpm start launches a local redis-server when it is unset)');
-  const signingKey = await loadOrCreateSigningKey(config.signingKeyPath, logger.child({ ns: 'registry.keys' }));
+  const keysLog = logger.child({ ns: 'registry.keys' });
+  const signingKey = await loadOrCreateSigningKey(config.signingKeyPath, keysLog);
+  const operators = config.operatorKeysPath ? OperatorKeysFile.load(config.operatorKeysPath, keysLog) : noOperators;
   const redisLog = logger.child({ ns: 'registry.store' });
   const redis = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs }, redisLog);
   const reader = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, blocking: true }, redisLog);
@@ -57,13 +65,19 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       logger.child({ ns: 'registry.mqtt' }),
     );
     const store = RedisThingStore.create(redis, keys);
+    const keyCache = new KeyCache();
+    const verifier = new SignatureVerifier({ store, operators, keys: keyCache, clock });
+    const handlerDeps = { store, clock, keys: keyCache, verifier, registryPublicKeyJson: signingKey.publicJwkJson };
     const outbox = RedisOutbox.create({ redis, reader, keys, owner: config.mqtt.clientId, leaseMs: 10_000 });
     const service = new RegistryService({
       bus,
       outbox,
       topics,
       handlers: {
-        register: registerHandler({ store, clock, registryPublicKeyJson: signingKey.publicJwkJson }),
+        register: registerHandler({ ...handlerDeps, requireProof: config.requireProof }),
+        deregister: deregisterHandler(handlerDeps),
+        replace: replaceHandler(handlerDeps),
+        'update-key': updateKeyHandler(handlerDeps),
       },
       registryPublicKeyJson: signingKey.publicJwkJson,
       maxPayloadBytes: config.maxPayloadBytes,

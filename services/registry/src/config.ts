@@ -30,6 +30,8 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
   REGISTRY_DATA_DIR: z.string().min(1).default('.data'),
   REGISTRY_SIGNING_KEY_PATH: z.string().min(1).optional(),
+  REGISTRY_OPERATOR_KEYS: z.string().min(1).optional(),
+  REGISTRY_REQUIRE_PROOF: bool.default(false),
   REGISTRY_TOPIC_PREFIX: z
     .string()
     .regex(/^[^+#\u0000]*$/, 'must not contain MQTT wildcards')
@@ -55,6 +57,9 @@ export interface Config {
   redis: { url: string | undefined; commandTimeoutMs: number; keyPrefix: string };
   dataDir: string;
   signingKeyPath: string;
+  /** Path of the operators' public JWKS, if any. */
+  operatorKeysPath: string | undefined;
+  requireProof: boolean;
   topicPrefix: string;
   sharedGroup: string | undefined;
   maxPayloadBytes: number;
@@ -109,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, keyPrefix: e.REGISTRY_REDIS_PREFIX },
     dataDir,
     signingKeyPath: resolve(e.REGISTRY_SIGNING_KEY_PATH ?? join(dataDir, 'registry-signing-key.jwk')),
+    operatorKeysPath: e.REGISTRY_OPERATOR_KEYS === undefined ? undefined : resolve(e.REGISTRY_OPERATOR_KEYS),
+    requireProof: e.REGISTRY_REQUIRE_PROOF,
     topicPrefix: e.REGISTRY_TOPIC_PREFIX,
     sharedGroup: e.REGISTRY_SHARED_GROUP,
     maxPayloadBytes: e.REGISTRY_MAX_PAYLOAD,

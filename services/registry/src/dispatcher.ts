@@ -1,11 +1,9 @@
 import {
-  checkPayloadSize,
-  parseJsonPayload,
+  decodeRequest,
   REQUEST_TOPICS,
   RegistryError,
   RequestError,
   toRegistryError,
-  validateRequestBody,
   type ErrorMessage,
   type ReplyAddress,
   type RequestTopic,
@@ -67,14 +65,14 @@ export class Dispatcher {
     let address: ReplyAddress = {};
     let result: HandlerResult;
     try {
-      const request = this.decode(kind, message);
+      const { request, envelope } = decodeRequest(kind, message.payload, this.deps.maxPayloadBytes);
       address = { uuid: request.uuid, ...(request.requestId !== undefined ? { requestId: request.requestId } : {}) };
       if (message.responseTopic !== undefined && !topics.isAllowedResponseTopic(message.responseTopic)) {
         throw new RegistryError('INVALID_REQUEST', 'the Response Topic may not be a request topic or a registry topic');
       }
       const handler = this.deps.handlers[kind] as Handler<ThingRequest> | undefined;
       if (!handler) throw new RegistryError('INVALID_REQUEST', `${requestType} is not served by this registry`);
-      result = await handler(request);
+      result = await handler({ request, envelope });
       log.info({ uuid: request.uuid, outcome: result.reply.type }, 'request served');
     } catch (err) {
       const error = toRegistryError(err);
@@ -84,11 +82,6 @@ export class Dispatcher {
       result = { reply: errorReply(requestType, address, error) };
     }
     await this.reply(message, address, result, log);
-  }
-
-  private decode(kind: RequestTopic, message: InboundMessage): ThingRequest {
-    checkPayloadSize(message.payload, this.deps.maxPayloadBytes);
-    return validateRequestBody(kind, parseJsonPayload(message.payload));
   }
 
   /** [REG-1.1] The Response Topic when given (and allowed), else the UUID's reply topic, else registry/errors. */

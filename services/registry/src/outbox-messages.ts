@@ -32,6 +32,22 @@ export function outboxMessages(entry: OutboxEntry, topics: Topics): OutboundMess
         record(f.registeredAt),
         event('registered', { type: 'ThingRegistered', id: entry.id, thingId, uuid: f.uuid!, thumbprint: f.thumbprint!, at: f.at! }),
       ];
+    case 'deregistered':
+      // An empty retained message clears the record: late subscribers no longer see the Thing.
+      return [
+        { topic: topics.thing(thingId), payload: '', qos: 1, retain: true },
+        event('deregistered', { type: 'ThingDeregistered', id: entry.id, thingId, uuid: f.uuid!, at: f.at! }),
+      ];
+    case 'replaced':
+      return [
+        record(f.registeredAt),
+        event('replaced', { type: 'ThingReplaced', id: entry.id, thingId, oldUuid: f.oldUuid!, uuid: f.uuid!, thumbprint: f.thumbprint!, at: f.at! }),
+      ];
+    case 'key-updated':
+      return [
+        record(f.registeredAt),
+        event('key-updated', { type: 'ThingKeyUpdated', id: entry.id, thingId, uuid: f.uuid!, thumbprint: f.thumbprint!, at: f.at! }),
+      ];
     default:
       return [];
   }

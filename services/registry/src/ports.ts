@@ -33,6 +33,33 @@ export interface Bus {
 }
 
 export type RegisterOutcome = 'created' | 'existing' | 'mismatch';
+/** Outcomes of the signed operations' scripts; `stale-signer`: the key changed since it was read. */
+export type ChangeOutcome = 'ok' | 'unchanged' | 'replayed' | 'not-found' | 'stale-signer' | 'conflict';
+
+/** A stored Thing, as read back. */
+export interface StoredThing {
+  thingId: number;
+  uuid: string;
+  publicKeyJson: string;
+  thumbprint: string;
+  registeredAt: string;
+  updatedAt: string;
+}
+
+/** What every signed change carries into its script: replay guard, signer check, time. */
+export interface SignedChange {
+  uuid: string;
+  jti: string;
+  /** Thumbprint of the Thing key that signed ('' when an operator signed). */
+  signerThumbprint: string;
+  at: string;
+}
+
+/** A new key for a Thing, already validated. */
+export interface NewKey {
+  publicKeyJson: string;
+  thumbprint: string;
+}
 
 /** Thing state in Redis; every method is one atomic step there. */
 export interface ThingStore {
@@ -43,6 +70,18 @@ export interface ThingStore {
     thumbprint: string;
     at: string;
   }): Promise<{ outcome: RegisterOutcome; thingId: number }>;
+  findThing(uuid: string): Promise<StoredThing | undefined>;
+  /** Looks a Thing up by id (for operators and the CLI). */
+  findThingById(thingId: number): Promise<StoredThing | undefined>;
+  deregisterThing(change: SignedChange): Promise<{ outcome: ChangeOutcome; thingId: number }>;
+  replaceThing(change: SignedChange & { newUuid: string; newKey: NewKey }): Promise<{ outcome: ChangeOutcome; thingId: number }>;
+  updateKey(change: SignedChange & { newKey: NewKey }): Promise<{ outcome: ChangeOutcome; thingId: number }>;
+}
+
+/** The operators' public keys (REGISTRY_OPERATOR_KEYS). */
+export interface OperatorKeys {
+  /** The public JWK with this exact kid (`operator:<name>`), or undefined. */
+  find(kid: string): Promise<Record<string, unknown> | undefined>;
 }
 
 /** One entry of the `events` stream: the event kind and the flat fields the change recorded. */

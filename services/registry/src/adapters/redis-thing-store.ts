@@ -1,8 +1,21 @@
 import type { Redis } from 'ioredis';
-import type { RegisterOutcome, ThingStore } from '../ports.js';
+import type { ChangeOutcome, NewKey, RegisterOutcome, SignedChange, StoredThing, ThingStore } from '../ports.js';
 import { defineScript, runScript } from './lua-scripts.js';
 import { redisFailure } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
+
+/** [REG-2.8] A signed message's id is remembered this long; `iat` is only accepted within ±300 s. */
+export const JTI_LIFETIME_SECONDS = 600;
+
+const SCRIPTS = {
+  giottoRegisterThing: ['./register-thing.lua', 3],
+  giottoFindThing: ['./find-thing.lua', 1],
+  giottoDeregisterThing: ['./deregister-thing.lua', 3],
+  giottoReplaceThing: ['./replace-thing.lua', 4],
+  giottoUpdateKey: ['./update-key.lua', 3],
+} as const;
+
+type Outcome<O extends string> = { outcome: O; thingId: number };
 
 /** ThingStore on Redis: each operation is one Lua script. */
 export class RedisThingStore implements ThingStore {
@@ -12,21 +25,72 @@ export class RedisThingStore implements ThingStore {
   ) {}
 
   static create(redis: Redis, keys: RedisKeys): RedisThingStore {
-    defineScript(redis, 'giottoRegisterThing', './register-thing.lua', 3);
+    for (const [name, [file, numberOfKeys]] of Object.entries(SCRIPTS)) defineScript(redis, name, file, numberOfKeys);
     return new RedisThingStore(redis, keys);
   }
 
-  async registerThing(input: { uuid: string; publicKeyJson: string; thumbprint: string; at: string }) {
+  private async run(name: keyof typeof SCRIPTS, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
-      const [outcome, thingId] = (await runScript(
-        this.redis,
-        'giottoRegisterThing',
-        [this.keys.thingByUuid(input.uuid), this.keys.thingSequence, this.keys.events],
-        [this.keys.prefix, input.uuid, input.publicKeyJson, input.thumbprint, input.at],
-      )) as [RegisterOutcome, number];
-      return { outcome, thingId: Number(thingId) };
+      return await runScript(this.redis, name, keys, args);
     } catch (err) {
       throw redisFailure(err);
     }
+  }
+
+  private async change<O extends string>(name: keyof typeof SCRIPTS, keys: string[], args: (string | number)[]): Promise<Outcome<O>> {
+    const [outcome, thingId] = (await this.run(name, keys, args)) as [O, number];
+    return { outcome, thingId: Number(thingId) };
+  }
+
+  registerThing(input: { uuid: string; publicKeyJson: string; thumbprint: string; at: string }): Promise<Outcome<RegisterOutcome>> {
+    const { keys } = this;
+    return this.change(
+      'giottoRegisterThing',
+      [keys.thingByUuid(input.uuid), keys.thingSequence, keys.events],
+      [keys.prefix, input.uuid, input.publicKeyJson, input.thumbprint, input.at],
+    );
+  }
+
+  async findThing(uuid: string): Promise<StoredThing | undefined> {
+    const row = (await this.run('giottoFindThing', [this.keys.thingByUuid(uuid)], [this.keys.prefix])) as string[] | null;
+    if (!row) return undefined;
+    const [thingId, storedUuid, publicKeyJson, thumbprint, registeredAt, updatedAt] = row as [string, string, string, string, string, string];
+    return { thingId: Number(thingId), uuid: storedUuid, publicKeyJson, thumbprint, registeredAt, updatedAt };
+  }
+
+  async findThingById(thingId: number): Promise<StoredThing | undefined> {
+    try {
+      const uuid = await this.redis.hget(this.keys.thing(thingId), 'uuid');
+      return uuid ? await this.findThing(uuid) : undefined;
+    } catch (err) {
+      throw redisFailure(err);
+    }
+  }
+
+  deregisterThing(change: SignedChange): Promise<Outcome<ChangeOutcome>> {
+    const { keys } = this;
+    return this.change(
+      'giottoDeregisterThing',
+      [keys.thingByUuid(change.uuid), keys.jti(change.jti), keys.events],
+      [keys.prefix, change.uuid, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS],
+    );
+  }
+
+  replaceThing(change: SignedChange & { newUuid: string; newKey: NewKey }): Promise<Outcome<ChangeOutcome>> {
+    const { keys } = this;
+    return this.change(
+      'giottoReplaceThing',
+      [keys.thingByUuid(change.uuid), keys.thingByUuid(change.newUuid), keys.jti(change.jti), keys.events],
+      [keys.prefix, change.uuid, change.newUuid, change.newKey.publicKeyJson, change.newKey.thumbprint, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS],
+    );
+  }
+
+  updateKey(change: SignedChange & { newKey: NewKey }): Promise<Outcome<ChangeOutcome>> {
+    const { keys } = this;
+    return this.change(
+      'giottoUpdateKey',
+      [keys.thingByUuid(change.uuid), keys.jti(change.jti), keys.events],
+      [keys.prefix, change.uuid, change.newKey.publicKeyJson, change.newKey.thumbprint, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS],
+    );
   }
 }

@@ -1,5 +1,13 @@
 import { RegistryError } from './errors.js';
-import { checkPayloadSize, parseJsonPayload, RequestError, validateRequestBody, type ThingRequest } from './request-parsing.js';
+import {
+  checkPayloadSize,
+  parseJsonPayload,
+  RequestError,
+  salvageAddress,
+  validateRequestBody,
+  type ReplyAddress,
+  type ThingRequest,
+} from './request-parsing.js';
 import { decodeSignedRequest, looksLikeJws, type SignedEnvelope } from './signed-request.js';
 import type { RequestTopic } from './topics.js';
 
@@ -21,8 +29,22 @@ export function decodeRequest(kind: RequestTopic, payload: Uint8Array, maxBytes:
     return { request: validateRequestBody(kind, parseJsonPayload(payload)), envelope: undefined };
   }
   if (!looksLikeJws(text)) {
-    throw new RequestError(new RegistryError('INVALID_REQUEST', 'a signed request must be a JWS compact serialization'), {});
+    throw new RequestError(new RegistryError('INVALID_REQUEST', 'a signed request must be a JWS compact serialization'), salvageFromText(text));
   }
   const { envelope, body } = decodeSignedRequest(text);
   return { request: validateRequestBody(kind, body), envelope };
+}
+
+/** For the reply to a malformed signed request: the uuid of plain JSON, or of a JWS-like payload part. */
+function salvageFromText(text: string): ReplyAddress {
+  const parts = text.split('.');
+  const candidates = parts.length === 3 ? [Buffer.from(parts[1]!, 'base64url').toString('utf8')] : [text];
+  for (const candidate of candidates) {
+    try {
+      return salvageAddress(JSON.parse(candidate));
+    } catch {
+      // not JSON: nothing to salvage
+    }
+  }
+  return {};
 }

@@ -69,7 +69,11 @@ export class MqttBus implements Bus {
       if (err.message !== HOLDING) logger.warn({ err: err.message }, 'mqtt error');
     });
     client.on('offline', () => logger.warn('mqtt connection lost; reconnecting'));
-    client.on('connect', (connack) => logger.info({ sessionPresent: connack.sessionPresent }, 'mqtt connected'));
+    client.on('connect', (connack) => {
+      // MQTT.js leaves Nagle's algorithm on; every reply would then wait ~40 ms for a delayed ACK.
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      logger.info({ sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    });
     await new Promise<void>((resolve) => {
       if (client.connected) resolve();
       else client.once('connect', () => resolve());

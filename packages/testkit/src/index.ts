@@ -4,3 +4,4 @@ export * from './redis-server.js';
 export * from './mosquitto.js';
 export * from './mqtt-messages.js';
 export * from './keys.js';
+export * from './run-command.js';

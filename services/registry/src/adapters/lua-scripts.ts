@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 /**
- * Defines a command from a .lua file that sits next to this module. ioredis runs it with EVALSHA
+ * Defines a command from .lua files that sit next to this module, joined in order (a shared
+ * preamble first, then the script's own steps: Redis has no include). ioredis runs it with EVALSHA
  * and falls back to EVAL on NOSCRIPT, so scripts survive a Redis restart.
  */
-export function defineScript(redis: Redis, name: string, file: string, numberOfKeys: number): void {
-  const lua = readFileSync(new URL(file, import.meta.url), 'utf8');
+export function defineScript(redis: Redis, name: string, files: string | string[], numberOfKeys: number): void {
+  const lua = (Array.isArray(files) ? files : [files]).map((file) => readFileSync(new URL(file, import.meta.url), 'utf8')).join('\n');
   redis.defineCommand(name, { numberOfKeys, lua });
 }
 

@@ -7,13 +7,15 @@ import type { RedisKeys } from './redis-keys.js';
 /** [REG-2.8] A signed message's id is remembered this long; `iat` is only accepted within ±300 s. */
 export const JTI_LIFETIME_SECONDS = 600;
 
-const SCRIPTS = {
-  giottoRegisterThing: ['./register-thing.lua', 3],
-  giottoFindThing: ['./find-thing.lua', 1],
-  giottoDeregisterThing: ['./deregister-thing.lua', 3],
-  giottoReplaceThing: ['./replace-thing.lua', 4],
-  giottoUpdateKey: ['./update-key.lua', 3],
-} as const;
+const PREAMBLE = './signed-change-preamble.lua';
+const SCRIPTS: Record<string, [files: string[], numberOfKeys: number]> = {
+  giottoRegisterThing: [['./register-thing.lua'], 3],
+  giottoFindThing: [['./find-thing.lua'], 1],
+  giottoDeregisterThing: [[PREAMBLE, './deregister-thing.lua'], 3],
+  giottoReplaceThing: [[PREAMBLE, './replace-thing.lua'], 4],
+  giottoUpdateKey: [[PREAMBLE, './update-key.lua'], 3],
+};
+type ScriptName = 'giottoRegisterThing' | 'giottoFindThing' | 'giottoDeregisterThing' | 'giottoReplaceThing' | 'giottoUpdateKey';
 
 type Outcome<O extends string> = { outcome: O; thingId: number };
 
@@ -25,11 +27,11 @@ export class RedisThingStore implements ThingStore {
   ) {}
 
   static create(redis: Redis, keys: RedisKeys): RedisThingStore {
-    for (const [name, [file, numberOfKeys]] of Object.entries(SCRIPTS)) defineScript(redis, name, file, numberOfKeys);
+    for (const [name, [files, numberOfKeys]] of Object.entries(SCRIPTS)) defineScript(redis, name, files, numberOfKeys);
     return new RedisThingStore(redis, keys);
   }
 
-  private async run(name: keyof typeof SCRIPTS, keys: string[], args: (string | number)[]): Promise<unknown> {
+  private async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
       return await runScript(this.redis, name, keys, args);
     } catch (err) {
@@ -37,7 +39,7 @@ export class RedisThingStore implements ThingStore {
     }
   }
 
-  private async change<O extends string>(name: keyof typeof SCRIPTS, keys: string[], args: (string | number)[]): Promise<Outcome<O>> {
+  private async change<O extends string>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Outcome<O>> {
     const [outcome, thingId] = (await this.run(name, keys, args)) as [O, number];
     return { outcome, thingId: Number(thingId) };
   }
@@ -67,30 +69,26 @@ export class RedisThingStore implements ThingStore {
     }
   }
 
-  deregisterThing(change: SignedChange): Promise<Outcome<ChangeOutcome>> {
+  /** Runs a signed change: the preamble's KEYS and ARGV first, then the script's own. */
+  private signedChange(name: ScriptName, change: SignedChange, extraKeys: string[], extraArgs: string[]): Promise<Outcome<ChangeOutcome>> {
     const { keys } = this;
     return this.change(
-      'giottoDeregisterThing',
-      [keys.thingByUuid(change.uuid), keys.jti(change.jti), keys.events],
-      [keys.prefix, change.uuid, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS],
+      name,
+      [keys.thingByUuid(change.uuid), keys.jti(change.jti), keys.events, ...extraKeys],
+      [keys.prefix, change.uuid, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS, ...extraArgs],
     );
+  }
+
+  deregisterThing(change: SignedChange): Promise<Outcome<ChangeOutcome>> {
+    return this.signedChange('giottoDeregisterThing', change, [], []);
   }
 
   replaceThing(change: SignedChange & { newUuid: string; newKey: NewKey }): Promise<Outcome<ChangeOutcome>> {
-    const { keys } = this;
-    return this.change(
-      'giottoReplaceThing',
-      [keys.thingByUuid(change.uuid), keys.thingByUuid(change.newUuid), keys.jti(change.jti), keys.events],
-      [keys.prefix, change.uuid, change.newUuid, change.newKey.publicKeyJson, change.newKey.thumbprint, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS],
-    );
+    const { newUuid, newKey } = change;
+    return this.signedChange('giottoReplaceThing', change, [this.keys.thingByUuid(newUuid)], [newUuid, newKey.publicKeyJson, newKey.thumbprint]);
   }
 
   updateKey(change: SignedChange & { newKey: NewKey }): Promise<Outcome<ChangeOutcome>> {
-    const { keys } = this;
-    return this.change(
-      'giottoUpdateKey',
-      [keys.thingByUuid(change.uuid), keys.jti(change.jti), keys.events],
-      [keys.prefix, change.uuid, change.newKey.publicKeyJson, change.newKey.thumbprint, change.signerThumbprint, change.at, JTI_LIFETIME_SECONDS],
-    );
+    return this.signedChange('giottoUpdateKey', change, [], [change.newKey.publicKeyJson, change.newKey.thumbprint]);
   }
 }

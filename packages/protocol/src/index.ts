@@ -8,3 +8,4 @@ export * from './schemas/events.js';
 export * from './request-parsing.js';
 export * from './signed-request.js';
 export * from './decode-request.js';
+export * from './node-codec/index.js';

@@ -17,12 +17,19 @@ import { KeyCache } from './key-cache.js';
 import { SignatureVerifier } from './signature-verifier.js';
 import { systemClock, type Clock, type Logger } from './ports.js';
 import { RegistryService } from './registry-service.js';
+import { Dispatcher } from './dispatcher.js';
+import { InFlight } from './in-flight.js';
+import { NodeDispatcher } from './node-dispatcher.js';
+import { nodeRegisterHandler } from './handlers/node-register.js';
+import { loadOrCreateNodeRsaKey } from './adapters/node-rsa-key-file.js';
+import { RedisNodeStore } from './adapters/redis-node-store.js';
 
 export interface RunningApp {
   /** Where the registry's MQTT connection goes (the embedded broker's URL when it runs one). */
   mqttUrl: string;
   embeddedBroker: EmbeddedBroker | undefined;
   registryPublicKeyJson: string;
+  nodePublicKeyPem: string;
   topics: Topics;
   stop(): Promise<void>;
 }
@@ -37,6 +44,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
   const keysLog = logger.child({ ns: 'registry.keys' });
   const signingKey = await loadOrCreateSigningKey(config.signingKeyPath, keysLog);
   const operators = config.operatorKeysPath ? OperatorKeysFile.load(config.operatorKeysPath, keysLog) : noOperators;
+  const nodeKey = await loadOrCreateNodeRsaKey(config.node.rsaKeyPath, keysLog);
   const redisLog = logger.child({ ns: 'registry.store' });
   const redis = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs }, redisLog);
   const reader = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, blocking: true }, redisLog);
@@ -69,18 +77,41 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
     const verifier = new SignatureVerifier({ store, operators, keys: keyCache, clock });
     const handlerDeps = { store, clock, keys: keyCache, verifier, registryPublicKeyJson: signingKey.publicJwkJson };
     const outbox = RedisOutbox.create({ redis, reader, keys, owner: config.mqtt.clientId, leaseMs: 10_000 });
-    const service = new RegistryService({
-      bus,
-      outbox,
+    const inFlight = new InFlight();
+    const dispatcher = new Dispatcher({
       topics,
+      bus,
+      inFlight,
       handlers: {
         register: registerHandler({ ...handlerDeps, requireProof: config.requireProof }),
         deregister: deregisterHandler(handlerDeps),
         replace: replaceHandler(handlerDeps),
         'update-key': updateKeyHandler(handlerDeps),
       },
-      registryPublicKeyJson: signingKey.publicJwkJson,
       maxPayloadBytes: config.maxPayloadBytes,
+      logger: logger.child({ ns: 'registry.dispatch' }),
+    });
+    const nodeDispatcher = new NodeDispatcher({
+      topics,
+      bus,
+      inFlight,
+      handler: nodeRegisterHandler({ store: RedisNodeStore.create(redis, keys), clock }),
+      privateKey: nodeKey.privateKey,
+      oaepHash: config.node.oaepHash,
+      envelope: config.node.envelope,
+      maxFrameBytes: Math.min(config.maxPayloadBytes, nodeKey.modulusBits / 8),
+      logger: logger.child({ ns: 'registry.nodes' }),
+    });
+    const service = new RegistryService({
+      bus,
+      outbox,
+      topics,
+      served: ['register', 'deregister', 'replace', 'update-key'],
+      dispatcher,
+      nodeDispatcher,
+      inFlight,
+      registryPublicKeyJson: signingKey.publicJwkJson,
+      nodePublicKeyPem: nodeKey.publicPem,
       logger,
     });
     await service.start();
@@ -88,6 +119,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       mqttUrl,
       embeddedBroker,
       registryPublicKeyJson: signingKey.publicJwkJson,
+      nodePublicKeyPem: nodeKey.publicPem,
       topics,
       async stop() {
         await service.stop();

@@ -32,6 +32,9 @@ const envSchema = z.object({
   REGISTRY_SIGNING_KEY_PATH: z.string().min(1).optional(),
   REGISTRY_OPERATOR_KEYS: z.string().min(1).optional(),
   REGISTRY_REQUIRE_PROOF: bool.default(false),
+  RSA_PKEY_PATH: z.string().min(1).optional(),
+  NODE_OAEP_HASH: z.enum(['sha256', 'sha1']).default('sha256'),
+  NODE_ENVELOPE: z.enum(['ijam', 'gcm']).default('ijam'),
   REGISTRY_TOPIC_PREFIX: z
     .string()
     .regex(/^[^+#\u0000]*$/, 'must not contain MQTT wildcards')
@@ -60,6 +63,7 @@ export interface Config {
   /** Path of the operators' public JWKS, if any. */
   operatorKeysPath: string | undefined;
   requireProof: boolean;
+  node: { rsaKeyPath: string; oaepHash: 'sha256' | 'sha1'; envelope: 'ijam' | 'gcm' };
   topicPrefix: string;
   sharedGroup: string | undefined;
   maxPayloadBytes: number;
@@ -116,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signingKeyPath: resolve(e.REGISTRY_SIGNING_KEY_PATH ?? join(dataDir, 'registry-signing-key.jwk')),
     operatorKeysPath: e.REGISTRY_OPERATOR_KEYS === undefined ? undefined : resolve(e.REGISTRY_OPERATOR_KEYS),
     requireProof: e.REGISTRY_REQUIRE_PROOF,
+    node: {
+      rsaKeyPath: resolve(e.RSA_PKEY_PATH ?? join(dataDir, 'node-rsa-key.pem')),
+      oaepHash: e.NODE_OAEP_HASH,
+      envelope: e.NODE_ENVELOPE,
+    },
     topicPrefix: e.REGISTRY_TOPIC_PREFIX,
     sharedGroup: e.REGISTRY_SHARED_GROUP,
     maxPayloadBytes: e.REGISTRY_MAX_PAYLOAD,

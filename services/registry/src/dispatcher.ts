@@ -11,6 +11,7 @@ import {
   type Topics,
 } from '@giotto/protocol';
 import type { Handler, HandlerResult } from './handlers/handler.js';
+import type { InFlight } from './in-flight.js';
 import type { Bus, InboundMessage, Logger, OutboundMessage } from './ports.js';
 
 export interface DispatcherDeps {
@@ -19,6 +20,7 @@ export interface DispatcherDeps {
   handlers: Partial<Record<RequestTopic, Handler<never>>>;
   maxPayloadBytes: number;
   logger: Logger;
+  inFlight: InFlight;
 }
 
 /**
@@ -26,34 +28,13 @@ export interface DispatcherDeps {
  * (plus any the handler names). A failure of any kind becomes an Error reply; nothing escapes.
  */
 export class Dispatcher {
-  private inFlight = 0;
   private sequence = 0;
-  private idle: (() => void)[] = [];
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  get pending(): number {
-    return this.inFlight;
-  }
-
   /** Takes one message; the work runs in the background and is counted until its reply is out. */
   handle(message: InboundMessage): void {
-    this.inFlight++;
-    void this.process(message).finally(() => {
-      if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
-    });
-  }
-
-  /** Resolves when nothing is in flight (or after `timeoutMs`). */
-  drain(timeoutMs: number): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idle.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    this.deps.inFlight.run(() => this.process(message));
   }
 
   private async process(message: InboundMessage): Promise<void> {

@@ -48,6 +48,20 @@ export function outboxMessages(entry: OutboxEntry, topics: Topics): OutboundMess
         record(f.registeredAt),
         event('key-updated', { type: 'ThingKeyUpdated', id: entry.id, thingId, uuid: f.uuid!, thumbprint: f.thumbprint!, at: f.at! }),
       ];
+    case 'node-registered':
+      return [
+        event('node-registered', {
+          type: 'NodeRegistered',
+          id: entry.id,
+          nodeId: f.nodeId!,
+          networkId: f.networkId!,
+          owner: f.owner!,
+          nodeType: Number(f.nodeType),
+          nodeArch: Number(f.nodeArch),
+          created: f.created === '1',
+          at: f.at!,
+        }),
+      ];
     default:
       return [];
   }

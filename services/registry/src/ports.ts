@@ -78,6 +78,50 @@ export interface ThingStore {
   updateKey(change: SignedChange & { newKey: NewKey }): Promise<{ outcome: ChangeOutcome; thingId: number }>;
 }
 
+/** One decoded node registration, as the registration script takes it. */
+export interface NodeRegistration {
+  networkId: string;
+  /** The one-time registration key, hex. */
+  registrationKey: string;
+  nodeId: string | undefined;
+  /** Used when an id must be generated (none given, or another owner's). */
+  generatedId: string;
+  nodeType: number;
+  nodeArch: number;
+  /** The node's AES-256 key, base64; stored for later traffic, never logged. */
+  nodeKey: string;
+  at: Date;
+}
+
+export type NodeRegistrationOutcome =
+  | { status: 200; nodeId: string; owner: string; created: boolean }
+  | { status: 403 | 404 };
+
+export interface StoredNode {
+  nodeId: string;
+  networkId: string;
+  owner: string;
+  name: string;
+  nodeType: number;
+  nodeArch: number;
+  state: string;
+  createdOn: string;
+  lastRegisteredOn: string | undefined;
+}
+
+/** Networks, one-time keys and nodes; registerNode is one atomic step [REG-5.7]. */
+export interface NodeStore {
+  registerNode(registration: NodeRegistration): Promise<NodeRegistrationOutcome>;
+  createNetwork(input: { networkId: string; owner: string; name: string; at: Date }): Promise<void>;
+  networkExists(networkId: string): Promise<boolean>;
+  addRegistrationKeys(networkId: string, hexKeys: string[], expiresAtMs: number | undefined): Promise<void>;
+  listRegistrationKeys(networkId: string, nowMs: number): Promise<{ key: string; expiresAt: string | undefined }[]>;
+  revokeRegistrationKey(networkId: string, hexKey: string): Promise<boolean>;
+  getNode(nodeId: string): Promise<StoredNode | undefined>;
+  listNodes(networkId: string): Promise<StoredNode[]>;
+  revokeNode(nodeId: string): Promise<boolean>;
+}
+
 /** The operators' public keys (REGISTRY_OPERATOR_KEYS). */
 export interface OperatorKeys {
   /** The public JWK with this exact kid (`operator:<name>`), or undefined. */

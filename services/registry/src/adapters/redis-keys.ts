@@ -29,6 +29,23 @@ export class RedisKeys {
     return `${this.prefix}events:published`;
   }
 
+  network(networkId: string): string {
+    return `${this.prefix}network:${networkId}`;
+  }
+
+  /** Sorted set of the network's registration keys (hex), scored by expiry in ms (0: never). */
+  networkKeys(networkId: string): string {
+    return `${this.prefix}network:${networkId}:keys`;
+  }
+
+  networkNodes(networkId: string): string {
+    return `${this.prefix}network:${networkId}:nodes`;
+  }
+
+  node(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}`;
+  }
+
   get eventsLease(): string {
     return `${this.prefix}events:lease`;
   }

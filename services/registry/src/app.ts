@@ -31,6 +31,8 @@ export interface RunningApp {
   registryPublicKeyJson: string;
   nodePublicKeyPem: string;
   topics: Topics;
+  /** Node frames dropped for a bad token since start (there is nowhere to answer them). */
+  droppedNodeFrames(): number;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       registryPublicKeyJson: signingKey.publicJwkJson,
       nodePublicKeyPem: nodeKey.publicPem,
       topics,
+      droppedNodeFrames: () => nodeDispatcher.droppedTokens,
       async stop() {
         await service.stop();
         await embeddedBroker?.close();

@@ -5,3 +5,5 @@ export { RedisKeys } from './adapters/redis-keys.js';
 export { RedisThingStore } from './adapters/redis-thing-store.js';
 export { createRedis, waitForRedis } from './adapters/redis-connection.js';
 export type { StoredThing } from './ports.js';
+export { RedisNodeStore } from './adapters/redis-node-store.js';
+export type { StoredNode, NodeStore } from './ports.js';

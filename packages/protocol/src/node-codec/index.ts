@@ -5,3 +5,4 @@ export * from './request-body.js';
 export * from './envelopes.js';
 export * from './reply-frame.js';
 export * from './rsa-oaep.js';
+export * from './node-side.js';

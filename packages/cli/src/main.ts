@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { RegistryError } from '@giotto/protocol';
 import { CliError } from './cli-error.js';
+import { networkCommand } from './commands/network.js';
+import { nodeCommand } from './commands/node.js';
 import { operatorCommand } from './commands/operator.js';
 import { requestCommand } from './commands/request.js';
 import { thingCommand } from './commands/thing.js';
@@ -14,7 +16,7 @@ function buildProgram(ctx: CliContext): Command {
     .option('--json', 'print one JSON document (for scripts)')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [thingCommand(ctx), operatorCommand(ctx), requestCommand(ctx)]) {
+  for (const command of [thingCommand(ctx), requestCommand(ctx), operatorCommand(ctx), networkCommand(ctx), nodeCommand(ctx)]) {
     program.addCommand(command.exitOverride());
     for (const sub of command.commands) sub.exitOverride();
   }
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // help, or a usage error already printed
     const message = err instanceof CliError || err instanceof RegistryError ? err.message : `${(err as Error).message ?? err}`;

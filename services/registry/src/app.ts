@@ -2,32 +2,36 @@ import { Topics } from '@giotto/protocol';
 import type { Redis } from 'ioredis';
 import { EmbeddedBroker } from './adapters/embedded-broker.js';
 import { MqttBus } from './adapters/mqtt-bus.js';
+import { loadOrCreateNodeRsaKey } from './adapters/node-rsa-key-file.js';
+import { noOperators, OperatorKeysFile } from './adapters/operator-keys-file.js';
 import { createRedis, waitForRedis } from './adapters/redis-connection.js';
 import { RedisKeys } from './adapters/redis-keys.js';
+import { RedisNodeStore } from './adapters/redis-node-store.js';
 import { RedisOutbox } from './adapters/redis-outbox.js';
 import { RedisThingStore } from './adapters/redis-thing-store.js';
 import { loadOrCreateSigningKey } from './adapters/signing-key-file.js';
 import type { Config } from './config.js';
-import { OperatorKeysFile, noOperators } from './adapters/operator-keys-file.js';
+import { Dispatcher } from './dispatcher.js';
 import { deregisterHandler } from './handlers/deregister.js';
+import { nodeRegisterHandler } from './handlers/node-register.js';
 import { registerHandler } from './handlers/register.js';
 import { replaceHandler } from './handlers/replace.js';
 import { updateKeyHandler } from './handlers/update-key.js';
+import { HealthServer } from './http/health-server.js';
+import { createPrometheusMetrics } from './http/metrics.js';
+import { InFlight } from './in-flight.js';
 import { KeyCache } from './key-cache.js';
-import { SignatureVerifier } from './signature-verifier.js';
+import { NodeDispatcher } from './node-dispatcher.js';
 import { systemClock, type Clock, type Logger } from './ports.js';
 import { RegistryService } from './registry-service.js';
-import { Dispatcher } from './dispatcher.js';
-import { InFlight } from './in-flight.js';
-import { NodeDispatcher } from './node-dispatcher.js';
-import { nodeRegisterHandler } from './handlers/node-register.js';
-import { loadOrCreateNodeRsaKey } from './adapters/node-rsa-key-file.js';
-import { RedisNodeStore } from './adapters/redis-node-store.js';
+import { SignatureVerifier } from './signature-verifier.js';
 
 export interface RunningApp {
   /** Where the registry's MQTT connection goes (the embedded broker's URL when it runs one). */
   mqttUrl: string;
   embeddedBroker: EmbeddedBroker | undefined;
+  /** The HTTP port of /healthz, /readyz and /metrics, when it is on. */
+  httpPort: number | undefined;
   registryPublicKeyJson: string;
   nodePublicKeyPem: string;
   topics: Topics;
@@ -37,9 +41,9 @@ export interface RunningApp {
 }
 
 /**
- * Builds the adapters from the config, hands them to the service and starts it. Order matters:
- * Redis answers before the MQTT session resumes, or the requests the broker queued for us would
- * all be answered UNAVAILABLE.
+ * The composition root: builds the adapters from the config, hands them to the service and starts
+ * it. Order matters: the HTTP port answers /healthz from the start; Redis answers before the MQTT
+ * session resumes, or the requests the broker queued for us would all be answered UNAVAILABLE.
  */
 export async function startApp(config: Readonly<Config>, logger: Logger, clock: Clock = systemClock): Promise<RunningApp> {
   if (!config.redis.url) throw new Error('REDIS_URL: required (pnpm start launches a local redis-server when it is unset)');
@@ -47,21 +51,40 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
   const signingKey = await loadOrCreateSigningKey(config.signingKeyPath, keysLog);
   const operators = config.operatorKeysPath ? OperatorKeysFile.load(config.operatorKeysPath, keysLog) : noOperators;
   const nodeKey = await loadOrCreateNodeRsaKey(config.node.rsaKeyPath, keysLog);
+
+  const inFlight = new InFlight();
+  const metrics = createPrometheusMetrics(() => inFlight.pending);
   const redisLog = logger.child({ ns: 'registry.store' });
-  const redis = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs }, redisLog);
-  const reader = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, blocking: true }, redisLog);
-  const closeRedis = async (...connections: Redis[]) => {
-    for (const c of connections) c.disconnect();
-  };
+  const redisOptions = { url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, onReconnect: metrics.redisReconnected };
+  const redis = createRedis(redisOptions, redisLog);
+  const reader = createRedis({ ...redisOptions, blocking: true, onReconnect: undefined }, redisLog);
+  let bus: MqttBus | undefined;
+  let health: HealthServer | undefined;
   let embeddedBroker: EmbeddedBroker | undefined;
+  const closeAll = async () => {
+    await embeddedBroker?.close();
+    for (const connection of [redis, reader] as Redis[]) connection.disconnect();
+    await health?.close();
+  };
   try {
+    if (config.http.port !== undefined) {
+      health = await HealthServer.start({
+        host: config.http.host,
+        port: config.http.port,
+        metrics: metrics.registry,
+        checks: [
+          { name: 'mqtt', check: async () => bus?.ready ?? false },
+          { name: 'redis', check: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG' },
+        ],
+      });
+    }
     await waitForRedis(redis, redisLog);
     await waitForRedis(reader, redisLog);
     if (!config.mqtt.url) embeddedBroker = await EmbeddedBroker.start(config.mqtt.embeddedHost, config.mqtt.embeddedPort);
     const mqttUrl = config.mqtt.url ?? embeddedBroker!.url;
     const topics = new Topics(config.topicPrefix);
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const bus = await MqttBus.connect(
+    bus = await MqttBus.connect(
       {
         url: mqttUrl,
         clientId: config.mqtt.clientId,
@@ -71,19 +94,20 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
         sessionExpirySeconds: config.mqtt.sessionExpirySeconds,
         sharedGroup: config.sharedGroup,
         will: { topic: topics.status, payload: 'offline', qos: 1, retain: true },
+        onReconnect: metrics.mqttReconnected,
       },
       logger.child({ ns: 'registry.mqtt' }),
     );
+
     const store = RedisThingStore.create(redis, keys);
     const keyCache = new KeyCache();
     const verifier = new SignatureVerifier({ store, operators, keys: keyCache, clock });
     const handlerDeps = { store, clock, keys: keyCache, verifier, registryPublicKeyJson: signingKey.publicJwkJson };
-    const outbox = RedisOutbox.create({ redis, reader, keys, owner: config.mqtt.clientId, leaseMs: 10_000 });
-    const inFlight = new InFlight();
     const dispatcher = new Dispatcher({
       topics,
       bus,
       inFlight,
+      metrics,
       handlers: {
         register: registerHandler({ ...handlerDeps, requireProof: config.requireProof }),
         deregister: deregisterHandler(handlerDeps),
@@ -97,16 +121,18 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       topics,
       bus,
       inFlight,
+      metrics,
       handler: nodeRegisterHandler({ store: RedisNodeStore.create(redis, keys), clock }),
       privateKey: nodeKey.privateKey,
       oaepHash: config.node.oaepHash,
       envelope: config.node.envelope,
+      // One RSA block is as long as the modulus; anything longer is refused before any RSA work.
       maxFrameBytes: Math.min(config.maxPayloadBytes, nodeKey.modulusBits / 8),
       logger: logger.child({ ns: 'registry.nodes' }),
     });
     const service = new RegistryService({
       bus,
-      outbox,
+      outbox: RedisOutbox.create({ redis, reader, keys, owner: config.mqtt.clientId, leaseMs: 10_000 }),
       topics,
       served: ['register', 'deregister', 'replace', 'update-key'],
       dispatcher,
@@ -120,19 +146,18 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
     return {
       mqttUrl,
       embeddedBroker,
+      httpPort: health?.port,
       registryPublicKeyJson: signingKey.publicJwkJson,
       nodePublicKeyPem: nodeKey.publicPem,
       topics,
       droppedNodeFrames: () => nodeDispatcher.droppedTokens,
       async stop() {
         await service.stop();
-        await embeddedBroker?.close();
-        await closeRedis(redis, reader);
+        await closeAll();
       },
     };
   } catch (err) {
-    await embeddedBroker?.close();
-    await closeRedis(redis, reader);
+    await closeAll();
     throw err;
   }
 }

@@ -44,6 +44,8 @@ const envSchema = z.object({
   REGISTRY_REDIS_PREFIX: z.string().min(1).default('giotto:{registry}:'),
   REGISTRY_CLIENT_ID: z.string().min(1).max(128).default(`giotto-registry-${hostname()}`),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_PORT: port.default(9464),
 });
 
 export interface Config {
@@ -68,6 +70,8 @@ export interface Config {
   sharedGroup: string | undefined;
   maxPayloadBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** `/healthz`, `/readyz`, `/metrics`; port undefined: off. */
+  http: { host: string; port: number | undefined };
 }
 
 /** Thrown with every problem at once, one `VARIABLE: what is wrong` per line. */
@@ -129,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sharedGroup: e.REGISTRY_SHARED_GROUP,
     maxPayloadBytes: e.REGISTRY_MAX_PAYLOAD,
     logLevel: e.LOG_LEVEL,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT === 0 ? undefined : e.HTTP_PORT },
   });
 }

@@ -11,6 +11,7 @@ import {
   type Topics,
 } from '@giotto/protocol';
 import type { Handler, HandlerResult } from './handlers/handler.js';
+import type { Metrics } from './http/metrics.js';
 import type { InFlight } from './in-flight.js';
 import type { Bus, InboundMessage, Logger, OutboundMessage } from './ports.js';
 
@@ -21,6 +22,7 @@ export interface DispatcherDeps {
   maxPayloadBytes: number;
   logger: Logger;
   inFlight: InFlight;
+  metrics: Metrics;
 }
 
 /**
@@ -41,8 +43,10 @@ export class Dispatcher {
     const { topics, logger } = this.deps;
     const kind = topics.requestKindOf(message.topic);
     if (kind === undefined) return;
+    const started = performance.now();
     const log = logger.child({ req: ++this.sequence, topic: message.topic });
     const requestType = REQUEST_TOPICS[kind];
+    let outcome = 'ok';
     let address: ReplyAddress = {};
     let result: HandlerResult;
     try {
@@ -57,12 +61,14 @@ export class Dispatcher {
       log.info({ uuid: request.uuid, outcome: result.reply.type }, 'request served');
     } catch (err) {
       const error = toRegistryError(err);
+      outcome = error.code;
       if (err instanceof RequestError) address = err.address;
       if (error.code === 'INTERNAL') log.error({ err: error.cause ?? err }, 'request failed');
       else log.info({ code: error.code, reason: error.message }, 'request refused');
       result = { reply: errorReply(requestType, address, error) };
     }
     await this.reply(message, address, result, log);
+    this.deps.metrics.observeRequest(kind, outcome, (performance.now() - started) / 1000);
   }
 
   /** [REG-1.1] The Response Topic when given (and allowed), else the UUID's reply topic, else registry/errors. */

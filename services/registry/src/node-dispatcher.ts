@@ -15,6 +15,7 @@ import {
   type OaepHash,
   type Topics,
 } from '@giotto/protocol';
+import type { Metrics } from './http/metrics.js';
 import type { InFlight } from './in-flight.js';
 import type { Bus, InboundMessage, Logger, NodeRegistrationOutcome } from './ports.js';
 
@@ -29,6 +30,7 @@ export interface NodeDispatcherDeps {
   maxFrameBytes: number;
   logger: Logger;
   inFlight: InFlight;
+  metrics: Metrics;
 }
 
 /** [REG-5.5] Every decrypt or parse failure gets this same reply: the replies are no padding oracle. */
@@ -55,6 +57,7 @@ export class NodeDispatcher {
     const token = this.deps.topics.nodeTokenOf(message.topic);
     if (token === undefined || !isNodeToken(token)) {
       this.droppedTokens++;
+      this.deps.metrics.nodeFrameDropped();
       this.deps.logger.debug({ dropped: this.droppedTokens }, 'node frame with a bad token dropped');
       return;
     }
@@ -63,6 +66,7 @@ export class NodeDispatcher {
 
   private async process(token: string, frame: Buffer): Promise<void> {
     const { deps } = this;
+    const started = performance.now();
     const log = deps.logger.child({ req: `n${++this.sequence}` });
     let reply: Uint8Array;
     try {
@@ -91,6 +95,8 @@ export class NodeDispatcher {
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'node reply could not be published');
     }
+    const status = Buffer.from(reply.subarray(0, 2)).readUInt16LE(0);
+    deps.metrics.observeRequest('node-register', String(status), (performance.now() - started) / 1000);
   }
 
   /** Everything before Redis: size, decrypt, parse, key checksum ([REG-5.4]). */

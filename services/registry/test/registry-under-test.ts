@@ -33,6 +33,7 @@ export async function startRegistry(options: {
     REGISTRY_DATA_DIR: dataDir,
     REGISTRY_CLIENT_ID: `registry-test-${randomUUID()}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HTTP_PORT: '0',
     ...(options.mosquitto
       ? { MQTT_URL: options.mosquitto.url }
       : { EMBEDDED_BROKER_HOST: '127.0.0.1', EMBEDDED_BROKER_PORT: String(await freePort()) }),

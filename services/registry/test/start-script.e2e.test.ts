@@ -39,6 +39,7 @@ describe('the README start command, driven by the mosquitto CLI', () => {
       REGISTRY_DATA_DIR: dataDir,
       EMBEDDED_BROKER_PORT: String(await freePort()),
       LOCAL_REDIS_PORT: String(await freePort()),
+      HTTP_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
     };
     service = spawn('sh', ['scripts/start.sh'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,7 +77,14 @@ describe('the README start command, driven by the mosquitto CLI', () => {
     expect(topic).toBe(`registry/reply/${reply.uuid}`);
   });
 
-  it('keeps its signing key in a file of mode 0600', () => {
+  it('answers /healthz and /readyz on its HTTP port', async () => {
+    expect((await fetch(`http://127.0.0.1:${env.HTTP_PORT}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${env.HTTP_PORT}/readyz`);
+    expect(await ready.json()).toEqual({ ready: true, checks: { mqtt: true, redis: true } });
+  });
+
+  it('keeps its keys in files of mode 0600', () => {
+    expect(statSync(join(dataDir, 'node-rsa-key.pem')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'registry-signing-key.jwk')).mode & 0o777).toBe(0o600);
   });
 

@@ -13,6 +13,8 @@ export interface MqttBusOptions {
   sharedGroup?: string | undefined;
   /** The last will: published by the broker if the registry vanishes. */
   will: OutboundMessage;
+  /** Called each time the connection is back after a loss. */
+  onReconnect?: () => void;
 }
 
 const HOLDING = 'giotto: holding messages for the next session';
@@ -23,6 +25,7 @@ const HOLDING = 'giotto: holding messages for the next session';
  */
 export class MqttBus implements Bus {
   private holding = false;
+  private subscribed = false;
   private handler: ((message: InboundMessage) => void) | undefined;
   /** A resumed session delivers queued requests right after CONNACK, before subscribe() is called. */
   private early: InboundMessage[] = [];
@@ -69,7 +72,10 @@ export class MqttBus implements Bus {
       if (err.message !== HOLDING) logger.warn({ err: err.message }, 'mqtt error');
     });
     client.on('offline', () => logger.warn('mqtt connection lost; reconnecting'));
+    let connectedBefore = false;
     client.on('connect', (connack) => {
+      if (connectedBefore) options.onReconnect?.();
+      connectedBefore = true;
       // MQTT.js leaves Nagle's algorithm on; every reply would then wait ~40 ms for a delayed ACK.
       (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       logger.info({ sessionPresent: connack.sessionPresent }, 'mqtt connected');
@@ -81,8 +87,9 @@ export class MqttBus implements Bus {
     return bus;
   }
 
-  get connected(): boolean {
-    return this.client.connected;
+  /** Ready to serve: connected, and the request subscriptions are in place. */
+  get ready(): boolean {
+    return this.client.connected && this.subscribed && !this.holding;
   }
 
   async subscribe(filters: string[], handler: (message: InboundMessage) => void): Promise<void> {
@@ -93,6 +100,7 @@ export class MqttBus implements Bus {
     const granted = await this.client.subscribeAsync(shared, { qos: 1 });
     const refused = granted.filter((g) => g.qos > 1);
     if (refused.length > 0) throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
+    this.subscribed = true;
   }
 
   async publish(message: OutboundMessage): Promise<void> {

@@ -7,6 +7,8 @@ export interface RedisConnectionOptions {
   commandTimeoutMs: number;
   /** For XREAD BLOCK: no command timeout on that connection. */
   blocking?: boolean;
+  /** Called each time the connection is back after a loss. */
+  onReconnect?: () => void;
 }
 
 /**
@@ -26,14 +28,21 @@ export function createRedis(options: RedisConnectionOptions, logger: Logger): Re
   });
   let down = false;
   redis.on('ready', () => {
-    if (down) logger.info('redis connection restored');
+    if (down) {
+      logger.info('redis connection restored');
+      options.onReconnect?.();
+    }
     down = false;
   });
-  redis.on('error', (err: Error) => {
+  let everReady = false;
+  redis.once('ready', () => (everReady = true));
+  const lost = (reason: string) => {
     // Reported once per outage; ioredis keeps retrying with the strategy above.
-    if (!down) logger.warn({ err: err.message }, 'redis connection lost; retrying');
-    down = true;
-  });
+    if (!down && everReady) logger.warn({ err: reason }, 'redis connection lost; retrying');
+    if (everReady) down = true;
+  };
+  redis.on('error', (err: Error) => lost(err.message));
+  redis.on('close', () => lost('connection closed'));
   return redis;
 }
 

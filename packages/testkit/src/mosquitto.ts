@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { requireBinary, ServerProcess } from './server-process.js';
@@ -33,7 +33,8 @@ export class TestMosquitto {
       : 'allow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 100000\n';
     writeFileSync(
       join(dir, 'mosquitto.conf'),
-      `listener ${broker.port} 127.0.0.1\n${defaults}${options.config ?? ''}\n`,
+      // Run as root, mosquitto drops to user "mosquitto", which cannot read the test's files.
+      `listener ${broker.port} 127.0.0.1\nuser ${userInfo().username}\n${defaults}${options.config ?? ''}\n`,
     );
     await broker.process.start(broker.port);
     return broker;

@@ -21,7 +21,9 @@ import { HealthServer } from './http/health-server.js';
 import { createPrometheusMetrics } from './http/metrics.js';
 import { InFlight } from './in-flight.js';
 import { KeyCache } from './key-cache.js';
+import { CpuQueue } from './cpu-queue.js';
 import { NodeDispatcher } from './node-dispatcher.js';
+import { RateLimiter, TokenBucket } from './rate-limiter.js';
 import { systemClock, type Clock, type Logger } from './ports.js';
 import { RegistryService } from './registry-service.js';
 import { SignatureVerifier } from './signature-verifier.js';
@@ -115,6 +117,8 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
         'update-key': updateKeyHandler(handlerDeps),
       },
       maxPayloadBytes: config.maxPayloadBytes,
+      rateLimiter: new RateLimiter(config.limits),
+      maxInFlight: config.limits.maxInFlight,
       logger: logger.child({ ns: 'registry.dispatch' }),
     });
     const nodeDispatcher = new NodeDispatcher({
@@ -128,6 +132,8 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       envelope: config.node.envelope,
       // One RSA block is as long as the modulus; anything longer is refused before any RSA work.
       maxFrameBytes: Math.min(config.maxPayloadBytes, nodeKey.modulusBits / 8),
+      cpu: new CpuQueue(config.limits.nodeMaxPending),
+      rate: new TokenBucket(config.limits.nodePerSecond, config.limits.nodePerSecond, Date.now()),
       logger: logger.child({ ns: 'registry.nodes' }),
     });
     const service = new RegistryService({

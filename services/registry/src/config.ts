@@ -44,6 +44,12 @@ const envSchema = z.object({
   REGISTRY_REDIS_PREFIX: z.string().min(1).default('giotto:{registry}:'),
   REGISTRY_CLIENT_ID: z.string().min(1).max(128).default(`giotto-registry-${hostname()}`),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  REGISTRY_RATE_LIMIT_PER_SECOND: positiveInt.default(5000),
+  REGISTRY_RATE_LIMIT_PER_THING_PER_MINUTE: positiveInt.default(120),
+  REGISTRY_RATE_LIMIT_PER_THING_BURST: positiveInt.default(20),
+  REGISTRY_MAX_IN_FLIGHT: positiveInt.default(1000),
+  NODE_RATE_LIMIT_PER_SECOND: positiveInt.default(500),
+  NODE_MAX_PENDING: positiveInt.default(64),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: port.default(9464),
 });
@@ -70,6 +76,14 @@ export interface Config {
   sharedGroup: string | undefined;
   maxPayloadBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  limits: {
+    globalPerSecond: number;
+    perThingPerMinute: number;
+    perThingBurst: number;
+    maxInFlight: number;
+    nodePerSecond: number;
+    nodeMaxPending: number;
+  };
   /** `/healthz`, `/readyz`, `/metrics`; port undefined: off. */
   http: { host: string; port: number | undefined };
 }
@@ -133,6 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sharedGroup: e.REGISTRY_SHARED_GROUP,
     maxPayloadBytes: e.REGISTRY_MAX_PAYLOAD,
     logLevel: e.LOG_LEVEL,
+    limits: {
+      globalPerSecond: e.REGISTRY_RATE_LIMIT_PER_SECOND,
+      perThingPerMinute: e.REGISTRY_RATE_LIMIT_PER_THING_PER_MINUTE,
+      perThingBurst: e.REGISTRY_RATE_LIMIT_PER_THING_BURST,
+      maxInFlight: e.REGISTRY_MAX_IN_FLIGHT,
+      nodePerSecond: e.NODE_RATE_LIMIT_PER_SECOND,
+      nodeMaxPending: e.NODE_MAX_PENDING,
+    },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT === 0 ? undefined : e.HTTP_PORT },
   });
 }

@@ -13,6 +13,7 @@ import {
 import type { Handler, HandlerResult } from './handlers/handler.js';
 import type { Metrics } from './http/metrics.js';
 import type { InFlight } from './in-flight.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { Bus, InboundMessage, Logger, OutboundMessage } from './ports.js';
 
 export interface DispatcherDeps {
@@ -23,7 +24,13 @@ export interface DispatcherDeps {
   logger: Logger;
   inFlight: InFlight;
   metrics: Metrics;
+  rateLimiter: RateLimiter;
+  /** Beyond this many requests under way, new ones are answered RATE_LIMITED at once. */
+  maxInFlight: number;
 }
+
+/** What a request shed for load is told to wait. */
+const SHED_RETRY_AFTER_MS = 250;
 
 /**
  * Every request passes here: size, parse and schema checks, the handler, then exactly one reply
@@ -55,6 +62,8 @@ export class Dispatcher {
       if (message.responseTopic !== undefined && !topics.isAllowedResponseTopic(message.responseTopic)) {
         throw new RegistryError('INVALID_REQUEST', 'the Response Topic may not be a request topic or a registry topic');
       }
+      const wait = this.admit(request.uuid);
+      if (wait > 0) throw new RegistryError('RATE_LIMITED', 'too many requests; retry later', { retryAfterMs: wait });
       const handler = this.deps.handlers[kind] as Handler<ThingRequest> | undefined;
       if (!handler) throw new RegistryError('INVALID_REQUEST', `${requestType} is not served by this registry`);
       result = await handler({ request, envelope });
@@ -69,6 +78,12 @@ export class Dispatcher {
     }
     await this.reply(message, address, result, log);
     this.deps.metrics.observeRequest(kind, outcome, (performance.now() - started) / 1000);
+  }
+
+  /** [REG-2.14] The abuse limits: in-flight bound, then the Thing's and the instance's rate. */
+  private admit(uuid: string): number {
+    if (this.deps.inFlight.pending > this.deps.maxInFlight) return SHED_RETRY_AFTER_MS;
+    return this.deps.rateLimiter.take(uuid.toLowerCase());
   }
 
   /** [REG-1.1] The Response Topic when given (and allowed), else the UUID's reply topic, else registry/errors. */

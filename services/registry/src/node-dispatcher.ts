@@ -16,7 +16,9 @@ import {
   type Topics,
 } from '@giotto/protocol';
 import type { Metrics } from './http/metrics.js';
+import type { CpuQueue } from './cpu-queue.js';
 import type { InFlight } from './in-flight.js';
+import type { TokenBucket } from './rate-limiter.js';
 import type { Bus, InboundMessage, Logger, NodeRegistrationOutcome } from './ports.js';
 
 export interface NodeDispatcherDeps {
@@ -31,7 +33,15 @@ export interface NodeDispatcherDeps {
   logger: Logger;
   inFlight: InFlight;
   metrics: Metrics;
+  /** Where RSA decryption runs, bounded [REG-5.8]. */
+  cpu: CpuQueue;
+  /** Node frames per second for the instance. */
+  rate: TokenBucket;
 }
+
+/** Thrown when the node path is at its limit: answered 503, the node retries later. */
+class Busy extends Error {}
+const BUSY_MESSAGE = 'registry busy; retry later';
 
 /** [REG-5.5] Every decrypt or parse failure gets this same reply: the replies are no padding oracle. */
 export const BAD_FRAME_MESSAGE = 'invalid registration request';
@@ -70,7 +80,7 @@ export class NodeDispatcher {
     const log = deps.logger.child({ req: `n${++this.sequence}` });
     let reply: Uint8Array;
     try {
-      const request = this.decode(frame);
+      const request = await this.decode(frame);
       const outcome = await deps.handler(request);
       if (outcome.status === 200) {
         reply = encodeOkReply(outcome.nodeId, request.nodeKey, { envelope: deps.envelope, iv: randomBytes(ivLength(deps.envelope)), token });
@@ -80,7 +90,10 @@ export class NodeDispatcher {
         log.info({ status: outcome.status, networkId: request.networkId }, 'node registration refused');
       }
     } catch (err) {
-      if (err instanceof CodecError) {
+      if (err instanceof Busy) {
+        log.info('node frame refused: busy');
+        reply = encodeErrorReply(NODE_STATUS.unavailable, BUSY_MESSAGE);
+      } else if (err instanceof CodecError) {
         log.info({ code: err.code }, 'node frame refused');
         reply = encodeErrorReply(NODE_STATUS.badRequest, BAD_FRAME_MESSAGE);
       } else {
@@ -99,10 +112,14 @@ export class NodeDispatcher {
     deps.metrics.observeRequest('node-register', String(status), (performance.now() - started) / 1000);
   }
 
-  /** Everything before Redis: size, decrypt, parse, key checksum ([REG-5.4]). */
-  private decode(frame: Buffer): NodeRegistrationRequest {
-    if (frame.length > this.deps.maxFrameBytes) throw new CodecError('FRAME_LENGTH', this.deps.maxFrameBytes, 'frame too large');
-    const request = decodeRequestBody(decryptRequest(frame, this.deps.privateKey, this.deps.oaepHash));
+  /** Everything before Redis: size, rate, decrypt (bounded), parse, key checksum ([REG-5.4]). */
+  private async decode(frame: Buffer): Promise<NodeRegistrationRequest> {
+    const { deps } = this;
+    if (frame.length > deps.maxFrameBytes) throw new CodecError('FRAME_LENGTH', deps.maxFrameBytes, 'frame too large');
+    if (deps.rate.take(Date.now()) > 0) throw new Busy();
+    const body = deps.cpu.run(() => decryptRequest(frame, deps.privateKey, deps.oaepHash));
+    if (!body) throw new Busy();
+    const request = decodeRequestBody(await body);
     checkRegistrationKey(request.networkPhrase);
     return request;
   }

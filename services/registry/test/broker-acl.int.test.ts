@@ -16,7 +16,7 @@ describe('the shipped mosquitto.conf and ACL', () => {
   let registry: RegistryUnderTest;
   const clients: MqttClient[] = [];
 
-  const connect = async (username: string | undefined, password: string | undefined, clientId = randomUUID()) => {
+  const connect = async (username: string | undefined, password: string | undefined, clientId: string = randomUUID()) => {
     const client = await connectClient(mosquitto.url, { clientId, ...(username ? { username, password } : {}) });
     clients.push(client);
     return client;

@@ -101,7 +101,8 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       logger.child({ ns: 'registry.mqtt' }),
     );
 
-    const store = RedisThingStore.create(redis, keys);
+    const replicaWait = { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs };
+    const store = RedisThingStore.create(redis, keys, replicaWait);
     const keyCache = new KeyCache();
     const verifier = new SignatureVerifier({ store, operators, keys: keyCache, clock });
     const handlerDeps = { store, clock, keys: keyCache, verifier, registryPublicKeyJson: signingKey.publicJwkJson };
@@ -126,7 +127,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       bus,
       inFlight,
       metrics,
-      handler: nodeRegisterHandler({ store: RedisNodeStore.create(redis, keys), clock }),
+      handler: nodeRegisterHandler({ store: RedisNodeStore.create(redis, keys, replicaWait), clock }),
       privateKey: nodeKey.privateKey,
       oaepHash: config.node.oaepHash,
       envelope: config.node.envelope,

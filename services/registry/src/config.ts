@@ -28,6 +28,8 @@ const envSchema = z.object({
   MQTT_SESSION_EXPIRY_SECONDS: z.coerce.number().int().min(0).max(0xffffffff).default(86_400),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  REDIS_WAIT_TIMEOUT_MS: positiveInt.default(500),
   REGISTRY_DATA_DIR: z.string().min(1).default('.data'),
   REGISTRY_SIGNING_KEY_PATH: z.string().min(1).optional(),
   REGISTRY_OPERATOR_KEYS: z.string().min(1).optional(),
@@ -65,7 +67,14 @@ export interface Config {
     clientId: string;
     sessionExpirySeconds: number;
   };
-  redis: { url: string | undefined; commandTimeoutMs: number; keyPrefix: string };
+  redis: {
+    url: string | undefined;
+    commandTimeoutMs: number;
+    keyPrefix: string;
+    /** Acknowledge a change only once this many replicas have it (0: do not wait). */
+    waitReplicas: number;
+    waitTimeoutMs: number;
+  };
   dataDir: string;
   signingKeyPath: string;
   /** Path of the operators' public JWKS, if any. */
@@ -121,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       problems.push(`MQTT_PASSWORD_FILE: cannot read ${e.MQTT_PASSWORD_FILE} (${(err as Error).message})`);
     }
   }
+  if (e.REDIS_WAIT_REPLICAS > 0 && e.REDIS_WAIT_TIMEOUT_MS >= e.REDIS_COMMAND_TIMEOUT_MS) {
+    problems.push('REDIS_WAIT_TIMEOUT_MS: must be shorter than REDIS_COMMAND_TIMEOUT_MS, or every WAIT would time out as a failed command');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = resolve(e.REGISTRY_DATA_DIR);
   return Object.freeze({
@@ -133,7 +145,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       clientId: e.REGISTRY_CLIENT_ID,
       sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_SECONDS,
     },
-    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, keyPrefix: e.REGISTRY_REDIS_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      keyPrefix: e.REGISTRY_REDIS_PREFIX,
+      waitReplicas: e.REDIS_WAIT_REPLICAS,
+      waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
+    },
     dataDir,
     signingKeyPath: resolve(e.REGISTRY_SIGNING_KEY_PATH ?? join(dataDir, 'registry-signing-key.jwk')),
     operatorKeysPath: e.REGISTRY_OPERATOR_KEYS === undefined ? undefined : resolve(e.REGISTRY_OPERATOR_KEYS),

@@ -76,3 +76,21 @@ export function redisFailure(err: unknown): RegistryError {
   }
   return new RegistryError('UNAVAILABLE', 'the registry store is unavailable; retry later', { cause: err });
 }
+
+/** With replicas (REDIS_WAIT_REPLICAS), a change is acknowledged only once that many replicas have it. */
+export interface ReplicaWait {
+  replicas: number;
+  timeoutMs: number;
+}
+
+/**
+ * Waits (Redis WAIT, on the connection that wrote) until `replicas` replicas have every write made so
+ * far; fewer in time is UNAVAILABLE: the change is on the primary, and the retry is idempotent.
+ */
+export async function waitForReplicas(redis: Redis, wait: ReplicaWait | undefined): Promise<void> {
+  if (!wait || wait.replicas === 0) return;
+  const acknowledged = await redis.wait(wait.replicas, wait.timeoutMs);
+  if (acknowledged < wait.replicas) {
+    throw new RegistryError('UNAVAILABLE', `the change reached ${acknowledged} of ${wait.replicas} Redis replicas in time; retry later`);
+  }
+}

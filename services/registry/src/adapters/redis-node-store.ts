@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { NodeRegistration, NodeRegistrationOutcome, NodeStore, StoredNode } from '../ports.js';
 import { defineScript, runScript } from './lua-scripts.js';
-import { redisFailure } from './redis-connection.js';
+import { redisFailure, waitForReplicas, type ReplicaWait } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** Networks, their one-time keys and nodes on Redis; registration is one Lua script. */
@@ -9,13 +9,14 @@ export class RedisNodeStore implements NodeStore {
   private constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly replicaWait: ReplicaWait | undefined,
   ) {}
 
-  static create(redis: Redis, keys: RedisKeys): RedisNodeStore {
+  static create(redis: Redis, keys: RedisKeys, replicaWait?: ReplicaWait): RedisNodeStore {
     defineScript(redis, 'giottoRegisterNode', './register-node.lua', 4);
     defineScript(redis, 'giottoCreateNetwork', './create-network.lua', 1);
     defineScript(redis, 'giottoRevokeNode', './revoke-node.lua', 1);
-    return new RedisNodeStore(redis, keys);
+    return new RedisNodeStore(redis, keys, replicaWait);
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -35,6 +36,7 @@ export class RedisNodeStore implements NodeStore {
         [keys.network(r.networkId), keys.networkKeys(r.networkId), keys.networkNodes(r.networkId), keys.events],
         [keys.prefix, r.networkId, r.registrationKey, r.nodeId ?? '', r.generatedId, r.nodeType, r.nodeArch, r.nodeKey, r.at.toISOString(), r.at.getTime()],
       )) as [number, string?, string?, number?];
+      if (reply[0] === 200) await waitForReplicas(this.redis, this.replicaWait);
       if (reply[0] === 200) return { status: 200, nodeId: reply[1]!, owner: reply[2]!, created: reply[3] === 1 };
       return { status: reply[0] as 403 | 404 };
     });

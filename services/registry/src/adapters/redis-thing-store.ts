@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ChangeOutcome, NewKey, RegisterOutcome, SignedChange, StoredThing, ThingStore } from '../ports.js';
 import { defineScript, runScript } from './lua-scripts.js';
-import { redisFailure } from './redis-connection.js';
+import { redisFailure, waitForReplicas, type ReplicaWait } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** [REG-2.8] A signed message's id is remembered this long; `iat` is only accepted within ±300 s. */
@@ -24,11 +24,12 @@ export class RedisThingStore implements ThingStore {
   private constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly replicaWait: ReplicaWait | undefined,
   ) {}
 
-  static create(redis: Redis, keys: RedisKeys): RedisThingStore {
+  static create(redis: Redis, keys: RedisKeys, replicaWait?: ReplicaWait): RedisThingStore {
     for (const [name, [files, numberOfKeys]] of Object.entries(SCRIPTS)) defineScript(redis, name, files, numberOfKeys);
-    return new RedisThingStore(redis, keys);
+    return new RedisThingStore(redis, keys, replicaWait);
   }
 
   private async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -39,8 +40,14 @@ export class RedisThingStore implements ThingStore {
     }
   }
 
+  /** A script that may write; acknowledged after the replicas have it, when so configured. */
   private async change<O extends string>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Outcome<O>> {
     const [outcome, thingId] = (await this.run(name, keys, args)) as [O, number];
+    try {
+      await waitForReplicas(this.redis, this.replicaWait);
+    } catch (err) {
+      throw redisFailure(err);
+    }
     return { outcome, thingId: Number(thingId) };
   }
 

@@ -54,7 +54,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
   const operators = config.operatorKeysPath ? OperatorKeysFile.load(config.operatorKeysPath, keysLog) : noOperators;
   const nodeKey = await loadOrCreateNodeRsaKey(config.node.rsaKeyPath, keysLog);
 
-  const inFlight = new InFlight();
+  const inFlight = new InFlight(config.limits.maxInFlight);
   const metrics = createPrometheusMetrics(() => inFlight.pending);
   const redisLog = logger.child({ ns: 'registry.store' });
   const redisOptions = { url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, onReconnect: metrics.redisReconnected };
@@ -96,6 +96,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
         sessionExpirySeconds: config.mqtt.sessionExpirySeconds,
         sharedGroup: config.sharedGroup,
         will: { topic: topics.status, payload: 'offline', qos: 1, retain: true },
+        online: { topic: topics.status, payload: 'online', qos: 1, retain: true },
         onReconnect: metrics.mqttReconnected,
       },
       logger.child({ ns: 'registry.mqtt' }),
@@ -119,7 +120,6 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
       },
       maxPayloadBytes: config.maxPayloadBytes,
       rateLimiter: new RateLimiter(config.limits),
-      maxInFlight: config.limits.maxInFlight,
       logger: logger.child({ ns: 'registry.dispatch' }),
     });
     const nodeDispatcher = new NodeDispatcher({

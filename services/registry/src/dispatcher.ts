@@ -25,12 +25,7 @@ export interface DispatcherDeps {
   inFlight: InFlight;
   metrics: Metrics;
   rateLimiter: RateLimiter;
-  /** Beyond this many requests under way, new ones are answered RATE_LIMITED at once. */
-  maxInFlight: number;
 }
-
-/** What a request shed for load is told to wait. */
-const SHED_RETRY_AFTER_MS = 250;
 
 /**
  * Every request passes here: size, parse and schema checks, the handler, then exactly one reply
@@ -62,7 +57,7 @@ export class Dispatcher {
       if (message.responseTopic !== undefined && !topics.isAllowedResponseTopic(message.responseTopic)) {
         throw new RegistryError('INVALID_REQUEST', 'the Response Topic may not be a request topic or a registry topic');
       }
-      const wait = this.admit(request.uuid);
+      const wait = this.deps.rateLimiter.take(request.uuid.toLowerCase());
       if (wait > 0) throw new RegistryError('RATE_LIMITED', 'too many requests; retry later', { retryAfterMs: wait });
       const handler = this.deps.handlers[kind] as Handler<ThingRequest> | undefined;
       if (!handler) throw new RegistryError('INVALID_REQUEST', `${requestType} is not served by this registry`);
@@ -76,18 +71,12 @@ export class Dispatcher {
       else log.info({ code: error.code, reason: error.message }, 'request refused');
       result = { reply: errorReply(requestType, address, error) };
     }
-    await this.reply(message, address, result, log);
+    this.reply(message, address, result, log);
     this.deps.metrics.observeRequest(kind, outcome, (performance.now() - started) / 1000);
   }
 
-  /** [REG-2.14] The abuse limits: in-flight bound, then the Thing's and the instance's rate. */
-  private admit(uuid: string): number {
-    if (this.deps.inFlight.pending > this.deps.maxInFlight) return SHED_RETRY_AFTER_MS;
-    return this.deps.rateLimiter.take(uuid.toLowerCase());
-  }
-
   /** [REG-1.1] The Response Topic when given (and allowed), else the UUID's reply topic, else registry/errors. */
-  private async reply(message: InboundMessage, address: ReplyAddress, result: HandlerResult, log: Logger): Promise<void> {
+  private reply(message: InboundMessage, address: ReplyAddress, result: HandlerResult, log: Logger): void {
     const { topics, bus } = this.deps;
     const payload = JSON.stringify(result.reply);
     const outgoing: OutboundMessage[] = [];
@@ -102,11 +91,9 @@ export class Dispatcher {
       outgoing.push({ topic: address.uuid !== undefined ? topics.reply(address.uuid) : topics.errors, payload, qos: address.uuid !== undefined ? 1 : 0 });
     }
     for (const uuid of result.alsoReplyTo ?? []) outgoing.push({ topic: topics.reply(uuid), payload, qos: 1 });
-    try {
-      await Promise.all(outgoing.map((m) => bus.publish(m)));
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'reply could not be published');
-    }
+    // Handed to MQTT.js, not awaited: the request is done, and waiting for the broker's ack here
+    // would deadlock with the backpressure in MqttBus. MQTT.js keeps QoS 1 until acknowledged.
+    for (const m of outgoing) bus.publish(m).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reply could not be published'));
   }
 }
 

@@ -103,11 +103,9 @@ export class NodeDispatcher {
         reply = encodeErrorReply(status, MESSAGES[status]!);
       }
     }
-    try {
-      await deps.bus.publish({ topic: deps.topics.nodeReply(token), payload: Buffer.from(reply), qos: 1 });
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'node reply could not be published');
-    }
+    // Not awaited, as in Dispatcher.reply: MQTT.js keeps it until the broker acknowledges it.
+    deps.bus.publish({ topic: deps.topics.nodeReply(token), payload: Buffer.from(reply), qos: 1 })
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'node reply could not be published'));
     const status = Buffer.from(reply.subarray(0, 2)).readUInt16LE(0);
     deps.metrics.observeRequest('node-register', String(status), (performance.now() - started) / 1000);
   }

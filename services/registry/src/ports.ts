@@ -24,8 +24,11 @@ export interface OutboundMessage {
 export interface Bus {
   /** Publishes and resolves once the broker has it (PUBACK for QoS 1). */
   publish(message: OutboundMessage): Promise<void>;
-  /** Starts delivering messages of these filters to the handler (shared group applied by the bus). */
-  subscribe(filters: string[], handler: (message: InboundMessage) => void): Promise<void>;
+  /**
+   * Starts delivering messages of these filters to the handler (shared group applied by the bus).
+   * When the handler returns a promise, the bus reads nothing more from the broker until it settles.
+   */
+  subscribe(filters: string[], handler: (message: InboundMessage) => Promise<void> | undefined): Promise<void>;
   /** Stops taking new messages; those not taken stay with the broker for the next session. */
   hold(): void;
   /** Publishes the final status and disconnects cleanly. */

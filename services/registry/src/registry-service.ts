@@ -34,6 +34,7 @@ export class RegistryService {
     await bus.subscribe(filters, (message) => {
       if (nodeDispatcher && topics.nodeTokenOf(message.topic) !== undefined) nodeDispatcher.handle(message);
       else dispatcher.handle(message);
+      return this.deps.inFlight.whenRoom();
     });
     await bus.publish({ topic: topics.publicKey, payload: this.deps.registryPublicKeyJson, qos: 1, retain: true });
     if (this.deps.nodePublicKeyPem) await bus.publish({ topic: topics.nodePublicKey, payload: this.deps.nodePublicKeyPem, qos: 1, retain: true });

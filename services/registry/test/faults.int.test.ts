@@ -95,6 +95,11 @@ describe('faults with real processes killed and restarted', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     expect(metrics).toMatch(/^giotto_registry_reconnects_total\{dependency="mqtt"\} 1$/m);
     expect((await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status).toBe(200);
+    // The retained status says online again (the broker may have published the will meanwhile).
+    const late = await connectClient(mosquitto.url);
+    cleanup.push(() => late.endAsync());
+    const statusLog = await MessageLog.subscribe(late, 'registry/status');
+    expect((await statusLog.waitFor(() => true)).payload.toString()).toBe('online');
   });
 
   it('one of two instances SIGKILLed mid-load: the other keeps serving; restarted, it serves what waited in its session', async () => {

@@ -17,16 +17,15 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, logger);
-  process.stderr.write(
-    (await startBanner({ mqttUrl: app.mqttUrl, embedded: app.embeddedBroker !== undefined, redisUrl: config.redis.url!, topics: app.topics })) + '\n',
-  );
+  // Signals are handled from the first moment: one that comes while starting stops the app as
+  // soon as it is up, cleanly.
   let stopping = false;
+  const starting = startApp(config, logger);
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    app.stop().then(
+    starting.then((app) => app.stop()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'stop failed');
@@ -36,6 +35,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const app = await starting;
+  if (!stopping) {
+    process.stderr.write(
+      (await startBanner({ mqttUrl: app.mqttUrl, embedded: app.embeddedBroker !== undefined, redisUrl: config.redis.url!, topics: app.topics })) + '\n',
+    );
+  }
 }
 
 main().catch((err: unknown) => {

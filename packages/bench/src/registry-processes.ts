@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '@giotto/testkit';
 
-const require = createRequire(import.meta.url);
 /** dist/main.js of @giotto/registry (its package exports only the library entry). */
-const registryMain = join(dirname(require.resolve('@giotto/registry')), 'main.js');
+const registryMain = join(dirname(fileURLToPath(import.meta.resolve('@giotto/registry'))), 'main.js');
 
 /** A registry instance as its own process, as in production. */
 export class RegistryInstance {
@@ -16,7 +15,9 @@ export class RegistryInstance {
 
   static async start(env: Record<string, string>): Promise<RegistryInstance> {
     const httpPort = await freePort();
-    const child = spawn('node', [registryMain], {
+    // BENCH_PROFILE_DIR: each instance writes a V8 CPU profile there when it stops (node --cpu-prof).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+    const child = spawn('node', [...profile, registryMain], {
       env: { ...process.env, LOG_LEVEL: 'error', ...env, HTTP_PORT: String(httpPort), HTTP_HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

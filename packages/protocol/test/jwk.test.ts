@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { calculateJwkThumbprint } from 'jose';
 import { ecJwk, generateThingKeyPair, rsaJwkPair } from '@giotto/testkit';
 import { checkThingJwk, RegistryError, thumbprintOf, validateThingKey } from '../src/index.js';
 
@@ -41,6 +42,13 @@ describe('Thing JWK rules [REG-2.2]', () => {
     expect(labelled).toBe(bare);
     expect(bare).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await thumbprintOf(checkThingJwk(rsaJwkPair(2048).publicJwk))).not.toBe(bare);
+  });
+
+  it('computes the same RFC 7638 thumbprint as jose', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { publicJwk } = rsaJwkPair(2048);
+      expect(thumbprintOf(checkThingJwk(publicJwk))).toBe(await calculateJwkThumbprint(publicJwk, 'sha256'));
+    }
   });
 
   it('refuses an EC key', async () => {

@@ -40,6 +40,11 @@ export class TestMosquitto {
     return broker;
   }
 
+  /** The server's process id (for CPU and memory accounting). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     return this.process.stop(signal);
   }

@@ -43,6 +43,11 @@ export class TestRedis {
   }
 
   /** Stops the server (SIGTERM by default, SIGKILL to simulate a crash). */
+  /** The server's process id (for CPU and memory accounting). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     return this.process.stop(signal);
   }

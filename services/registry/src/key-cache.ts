@@ -1,23 +1,21 @@
-import { importThingKey, type ThingKeyAlg, type ThingPublicJwk } from '@giotto/protocol';
-import type { CryptoKey } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { importThingKey, type ThingPublicJwk } from '@giotto/protocol';
 
 /**
- * Imported verification keys by thumbprint and algorithm: importing a JWK is the costly part of a
- * verification, and the same few keys sign again and again. Bounded; the oldest entry goes first.
+ * Imported verification keys by thumbprint: the same few keys sign again and again, and a
+ * repeated registration need not import its key twice. Bounded; the oldest entry goes first.
  */
 export class KeyCache {
-  private readonly keys = new Map<string, Promise<CryptoKey>>();
+  private readonly keys = new Map<string, KeyObject>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(jwk: ThingPublicJwk, thumbprint: string, alg: ThingKeyAlg): Promise<CryptoKey> {
-    const id = `${thumbprint}:${alg}`;
-    let key = this.keys.get(id);
+  get(jwk: ThingPublicJwk, thumbprint: string): KeyObject {
+    let key = this.keys.get(thumbprint);
     if (!key) {
-      key = importThingKey(jwk, alg);
-      key.catch(() => this.keys.delete(id));
+      key = importThingKey(jwk);
       if (this.keys.size >= this.capacity) this.keys.delete(this.keys.keys().next().value!);
-      this.keys.set(id, key);
+      this.keys.set(thumbprint, key);
     }
     return key;
   }

@@ -42,7 +42,7 @@ export class SignatureVerifier {
       const operatorKey = await this.deps.operators.find(envelope.kid!);
       if (!operatorKey) throw new RegistryError('FORBIDDEN', `unknown operator "${envelope.operator}"`);
       jwk = checkThingJwk(operatorKey);
-      thumbprint = await thumbprintOf(jwk);
+      thumbprint = thumbprintOf(jwk);
     } else {
       const thing = await this.deps.store.findThing(normalizeUuid(request.uuid));
       if (!thing) throw new RegistryError('NOT_FOUND', `${request.uuid} is not registered`);
@@ -59,7 +59,7 @@ export class SignatureVerifier {
     const refused = (cause?: unknown) => new RegistryError('INVALID_SIGNATURE', 'the signature does not verify with the signer\'s key', { cause });
     // alg "none", HS256 keyed with the public key and the like never reach jose.
     if (!isThingKeyAlg(envelope.alg) || (jwk.alg !== undefined && jwk.alg !== envelope.alg)) throw refused();
-    const key = await this.deps.keys.get(jwk, thumbprint, envelope.alg);
+    const key = this.deps.keys.get(jwk, thumbprint);
     try {
       // jose refuses unknown `crit` members, so a header that asks for more than we check fails here.
       await compactVerify(envelope.token, key, { algorithms: [envelope.alg] });

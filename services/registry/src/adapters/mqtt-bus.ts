@@ -147,12 +147,27 @@ export class MqttBus implements Bus {
       options.properties = { correlationData: message.correlationData };
     }
     this.unacked++;
+    this.corkUntilNextTick();
     try {
       await this.publisher.publishAsync(message.topic, message.payload, options);
     } finally {
       this.unacked--;
       if (this.unacked < (this.options.maxUnacked ?? 1000) / 2) for (const resolve of this.room.splice(0)) resolve();
     }
+  }
+
+  private corked = false;
+
+  /** Publishes made in one tick leave in one write (MQTT.js writes every packet on its own). */
+  private corkUntilNextTick(): void {
+    const stream = this.publisher.stream as { cork?: () => void; uncork?: () => void } | undefined;
+    if (this.corked || !stream?.cork) return;
+    this.corked = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork?.();
+    });
   }
 
   hold(): void {

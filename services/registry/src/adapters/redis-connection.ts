@@ -25,6 +25,8 @@ export function createRedis(options: RedisConnectionOptions, logger: Logger): Re
     ...(options.blocking ? {} : { commandTimeout: options.commandTimeoutMs }),
     retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
     connectionName: options.blocking ? 'giotto-registry-outbox' : 'giotto-registry',
+    // Commands issued in one tick leave in one write: under load, far fewer syscalls.
+    enableAutoPipelining: !options.blocking,
   });
   let down = false;
   redis.on('ready', () => {

@@ -22,10 +22,10 @@ export interface RegisterDeps {
 }
 
 /** Checks a Thing key by the rules and by importing it (cached by thumbprint). */
-export async function acceptThingKey(input: unknown, keys: KeyCache): Promise<{ jwk: ThingPublicJwk; thumbprint: string }> {
+export function acceptThingKey(input: unknown, keys: KeyCache): { jwk: ThingPublicJwk; thumbprint: string } {
   const jwk = checkThingJwk(input);
-  const thumbprint = await thumbprintOf(jwk);
-  await keys.get(jwk, thumbprint, jwk.alg ?? 'RS256');
+  const thumbprint = thumbprintOf(jwk);
+  keys.get(jwk, thumbprint);
   return { jwk, thumbprint };
 }
 
@@ -39,7 +39,7 @@ export function registerHandler(deps: RegisterDeps): Handler<RegisterThingReques
       throw new RegistryError('FORBIDDEN', 'this registry requires proof of possession: send the request as a JWS signed by the key it registers');
     }
     if (envelope && request.iat === undefined) throw new RegistryError('INVALID_REQUEST', 'a signed RegisterThingRequest needs iat');
-    const key = await acceptThingKey(request.publicKey, deps.keys);
+    const key = acceptThingKey(request.publicKey, deps.keys);
     if (envelope) {
       await deps.verifier.verifySignature(envelope, key.jwk, key.thumbprint);
       deps.verifier.checkIat(request.iat!);

@@ -21,7 +21,7 @@ export interface ReplaceDeps {
 export function replaceHandler(deps: ReplaceDeps): Handler<ReplaceThingRequest> {
   return async ({ request, envelope }) => {
     const signer = await deps.verifier.verify(request, envelope!);
-    const newKey = await acceptThingKey(request.newPublicKey, deps.keys);
+    const newKey = acceptThingKey(request.newPublicKey, deps.keys);
     const { outcome, thingId } = await deps.store.replaceThing({
       uuid: normalizeUuid(request.uuid),
       newUuid: normalizeUuid(request.newUuid),

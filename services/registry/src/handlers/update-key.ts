@@ -18,7 +18,7 @@ export interface UpdateKeyDeps {
 export function updateKeyHandler(deps: UpdateKeyDeps): Handler<UpdateKeyRequest> {
   return async ({ request, envelope }) => {
     const signer = await deps.verifier.verify(request, envelope!);
-    const newKey = await acceptThingKey(request.publicKey, deps.keys);
+    const newKey = acceptThingKey(request.publicKey, deps.keys);
     const { outcome, thingId } = await deps.store.updateKey({
       uuid: normalizeUuid(request.uuid),
       newKey: { publicKeyJson: JSON.stringify(newKey.jwk), thumbprint: newKey.thumbprint },

@@ -1,29 +1,21 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBinary, runCommand, TestMosquitto, TestRedis } from '@giotto/testkit';
-import { createLogger, loadConfig, startApp, type RunningApp } from '@giotto/registry';
-
-const cliMain = resolve(import.meta.dirname, '../dist/main.js');
+import { runCommand } from '@giotto/testkit';
+import { cliMain, startStack, type Stack } from './stack.js';
 
 describe('the operator CLI with mosquitto_pub / mosquitto_sub: every Thing operation', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'giotto-cli-'));
-  let redis: TestRedis;
-  let mosquitto: TestMosquitto;
-  let app: RunningApp;
-  const file = (name: string) => join(dir, name);
-
+  let stack: Stack;
+  const file = (name: string) => stack.file(name);
   const cli = async (...args: string[]): Promise<string> => {
-    const result = await runCommand('node', [cliMain, ...args], { env: { ...process.env, REDIS_URL: redis.url } });
+    const result = await stack.cli(args);
     if (result.code !== 0) throw new Error(`giotto-registry ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return result.stdout.trim();
   };
 
   /** Listens on a reply topic with mosquitto_sub, publishes with mosquitto_pub, returns the reply. */
   const roundTrip = async (topic: string, message: string, replyUuid: string): Promise<Record<string, unknown>> => {
-    const port = String(mosquitto.port);
+    const port = String(stack.mosquitto.port);
     const sub = runCommand('mosquitto_sub', ['-h', '127.0.0.1', '-p', port, '-t', `registry/reply/${replyUuid}`, '-C', '1', '-W', '10']);
     await new Promise((r) => setTimeout(r, 300));
     const pub = await runCommand('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-q', '1', '-t', topic, '-m', message]);
@@ -34,26 +26,18 @@ describe('the operator CLI with mosquitto_pub / mosquitto_sub: every Thing opera
   };
 
   beforeAll(async () => {
-    requireBinary('mosquitto_pub', 'mosquitto-clients');
-    redis = await TestRedis.start();
-    mosquitto = await TestMosquitto.start();
-    await cli('operator', 'keygen', '--name', 'ops', '--out', file('ops.jwk'), '--jwks', file('operators.jwks'));
-    const config = loadConfig({
-      MQTT_URL: mosquitto.url,
-      REDIS_URL: redis.url,
-      REGISTRY_DATA_DIR: dir,
-      REGISTRY_OPERATOR_KEYS: file('operators.jwks'),
-      REGISTRY_CLIENT_ID: `cli-test-${randomUUID()}`,
-      LOG_LEVEL: 'silent',
+    // The operators' JWKS is made by the CLI before the registry starts, as an operator would.
+    stack = await startStack({
+      env: (path) => ({ REGISTRY_OPERATOR_KEYS: path('operators.jwks') }),
+      before: async (path, run) => {
+        const made = await run(['operator', 'keygen', '--name', 'ops', '--out', path('ops.jwk'), '--jwks', path('operators.jwks')]);
+        if (made.code !== 0) throw new Error(made.stderr);
+      },
     });
-    app = await startApp(config, createLogger('silent'));
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await mosquitto?.close();
-    await redis?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('keygen writes a 0600 private JWK and prints only the public key', async () => {
@@ -95,7 +79,7 @@ describe('the operator CLI with mosquitto_pub / mosquitto_sub: every Thing opera
 
     const gone = await roundTrip('deregister', await cli('request', 'deregister', '--uuid', b, '--key', file('ops.jwk'), '--operator', 'ops'), b);
     expect(gone).toMatchObject({ type: 'DeregisterThingResponse', uuid: b, thingId });
-    const missing = await runCommand('node', [cliMain, 'thing', 'show', b], { env: { ...process.env, REDIS_URL: redis.url } });
+    const missing = await stack.cli(['thing', 'show', b]);
     expect(missing.code).toBe(1);
   });
 

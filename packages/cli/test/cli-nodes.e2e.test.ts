@@ -1,26 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBinary, runCommand, TestMosquitto, TestRedis } from '@giotto/testkit';
-import { createLogger, loadConfig, startApp, type RunningApp } from '@giotto/registry';
-
-const cliMain = resolve(import.meta.dirname, '../dist/main.js');
+import { runCommand } from '@giotto/testkit';
+import { cliMain, startStack, type Stack } from './stack.js';
 
 describe('an operator sets up a network and a node registers, all through the CLI and the mosquitto binaries', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'giotto-cli-nodes-'));
-  let redis: TestRedis;
-  let mosquitto: TestMosquitto;
-  let app: RunningApp;
-  const file = (name: string) => join(dir, name);
+  let stack: Stack;
+  const file = (name: string) => stack.file(name);
 
   const cli = async (...args: string[]): Promise<Record<string, unknown>> => {
-    const result = await runCommand('node', [cliMain, '--json', ...args], { env: { ...process.env, REDIS_URL: redis.url } });
+    const result = await stack.cli(['--json', ...args]);
     if (result.code !== 0) throw new Error(`giotto-registry ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return JSON.parse(result.stdout) as Record<string, unknown>;
   };
-  const port = () => String(mosquitto.port);
+  const port = () => String(stack.mosquitto.port);
 
   /** What a node does: subscribe to its reply topic, publish the frame file, save the reply to a file. */
   const registerWithFrame = async (frame: { file: string; topic: string; replyTopic: string }, replyFile: string) => {
@@ -32,20 +25,11 @@ describe('an operator sets up a network and a node registers, all through the CL
   };
 
   beforeAll(async () => {
-    requireBinary('mosquitto_pub', 'mosquitto-clients');
-    redis = await TestRedis.start();
-    mosquitto = await TestMosquitto.start();
-    const config = loadConfig({
-      MQTT_URL: mosquitto.url, REDIS_URL: redis.url, REGISTRY_DATA_DIR: dir, REGISTRY_CLIENT_ID: `cli-nodes-${randomUUID()}`, LOG_LEVEL: 'silent',
-    });
-    app = await startApp(config, createLogger('silent'));
+    stack = await startStack();
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await mosquitto?.close();
-    await redis?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('network create → mint-keys → node frame → mosquitto_pub -f → mosquitto_sub → node open-reply → node show / revoke', async () => {
@@ -91,7 +75,7 @@ describe('an operator sets up a network and a node registers, all through the CL
   it('refuses bad input with exit code 2 or 1 and a clear message', async () => {
     const badKey = await runCommand('node', [cliMain, 'network', 'mint-keys', randomUUID(), '--count', '0']);
     expect(badKey.code).toBe(2);
-    const noNetwork = await runCommand('node', [cliMain, 'network', 'keys', randomUUID()], { env: { ...process.env, REDIS_URL: redis.url } });
+    const noNetwork = await stack.cli(['network', 'keys', randomUUID()]);
     expect(noNetwork.code).toBe(1);
     expect(noNetwork.stderr).toMatch(/no network/);
   });

@@ -79,6 +79,15 @@ export function redisFailure(err: unknown): RegistryError {
   return new RegistryError('UNAVAILABLE', 'the registry store is unavailable; retry later', { cause: err });
 }
 
+/** Runs Redis work, turning any failure into the RegistryError it means (see redisFailure). */
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw redisFailure(err);
+  }
+}
+
 /** With replicas (REDIS_WAIT_REPLICAS), a change is acknowledged only once that many replicas have it. */
 export interface ReplicaWait {
   replicas: number;

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
+import { RegistryError } from '@giotto/protocol';
 import type { NodeRegistration, NodeRegistrationOutcome, NodeStore, StoredNode } from '../ports.js';
 import { defineScript, runScript } from './lua-scripts.js';
-import { redisFailure, waitForReplicas, type ReplicaWait } from './redis-connection.js';
+import { guarded, waitForReplicas, type ReplicaWait } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** Networks, their one-time keys and nodes on Redis; registration is one Lua script. */
@@ -19,17 +20,9 @@ export class RedisNodeStore implements NodeStore {
     return new RedisNodeStore(redis, keys, replicaWait);
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw redisFailure(err);
-    }
-  }
-
   registerNode(r: NodeRegistration): Promise<NodeRegistrationOutcome> {
     const { keys } = this;
-    return this.guard(async () => {
+    return guarded(async () => {
       const reply = (await runScript(
         this.redis,
         'giottoRegisterNode',
@@ -43,25 +36,25 @@ export class RedisNodeStore implements NodeStore {
   }
 
   createNetwork(input: { networkId: string; owner: string; name: string; at: Date }): Promise<void> {
-    return this.guard(async () => {
+    return guarded(async () => {
       const created = await runScript(this.redis, 'giottoCreateNetwork', [this.keys.network(input.networkId)], [input.owner, input.name, input.at.toISOString()]);
-      if (created !== 1) throw new Error(`network ${input.networkId} already exists`);
+      if (created !== 1) throw new RegistryError('CONFLICT', `network ${input.networkId} already exists`);
     });
   }
 
   async networkExists(networkId: string): Promise<boolean> {
-    return this.guard(async () => (await this.redis.exists(this.keys.network(networkId))) === 1);
+    return guarded(async () => (await this.redis.exists(this.keys.network(networkId))) === 1);
   }
 
   addRegistrationKeys(networkId: string, hexKeys: string[], expiresAtMs: number | undefined): Promise<void> {
-    return this.guard(async () => {
+    return guarded(async () => {
       const members = hexKeys.flatMap((key) => [expiresAtMs ?? 0, key]);
       await this.redis.zadd(this.keys.networkKeys(networkId), ...members);
     });
   }
 
   listRegistrationKeys(networkId: string, nowMs: number): Promise<{ key: string; expiresAt: string | undefined }[]> {
-    return this.guard(async () => {
+    return guarded(async () => {
       const flat = await this.redis.zrange(this.keys.networkKeys(networkId), 0, -1, 'WITHSCORES');
       const out: { key: string; expiresAt: string | undefined }[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {
@@ -74,11 +67,11 @@ export class RedisNodeStore implements NodeStore {
   }
 
   revokeRegistrationKey(networkId: string, hexKey: string): Promise<boolean> {
-    return this.guard(async () => (await this.redis.zrem(this.keys.networkKeys(networkId), hexKey)) === 1);
+    return guarded(async () => (await this.redis.zrem(this.keys.networkKeys(networkId), hexKey)) === 1);
   }
 
   getNode(nodeId: string): Promise<StoredNode | undefined> {
-    return this.guard(async () => {
+    return guarded(async () => {
       const [networkId, owner, name, type, arch, state, createdOn, lastRegisteredOn] = await this.redis.hmget(
         this.keys.node(nodeId), 'networkId', 'owner', 'name', 'type', 'arch', 'state', 'createdOn', 'lastRegisteredOn',
       );
@@ -91,7 +84,7 @@ export class RedisNodeStore implements NodeStore {
   }
 
   listNodes(networkId: string): Promise<StoredNode[]> {
-    return this.guard(async () => {
+    return guarded(async () => {
       const ids = (await this.redis.smembers(this.keys.networkNodes(networkId))).sort();
       const nodes = await Promise.all(ids.map((id) => this.getNode(id)));
       return nodes.filter((n): n is StoredNode => n !== undefined);
@@ -99,6 +92,6 @@ export class RedisNodeStore implements NodeStore {
   }
 
   revokeNode(nodeId: string): Promise<boolean> {
-    return this.guard(async () => (await runScript(this.redis, 'giottoRevokeNode', [this.keys.node(nodeId)], [])) === 1);
+    return guarded(async () => (await runScript(this.redis, 'giottoRevokeNode', [this.keys.node(nodeId)], [])) === 1);
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ChangeOutcome, NewKey, RegisterOutcome, SignedChange, StoredThing, ThingStore } from '../ports.js';
 import { defineScript, runScript } from './lua-scripts.js';
-import { redisFailure, waitForReplicas, type ReplicaWait } from './redis-connection.js';
+import { guarded, waitForReplicas, type ReplicaWait } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** [REG-2.8] A signed message's id is remembered this long; `iat` is only accepted within ±300 s. */
@@ -32,23 +32,17 @@ export class RedisThingStore implements ThingStore {
     return new RedisThingStore(redis, keys, replicaWait);
   }
 
-  private async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await runScript(this.redis, name, keys, args);
-    } catch (err) {
-      throw redisFailure(err);
-    }
+  private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return guarded(() => runScript(this.redis, name, keys, args));
   }
 
   /** A script that may write; acknowledged after the replicas have it, when so configured. */
-  private async change<O extends string>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Outcome<O>> {
-    const [outcome, thingId] = (await this.run(name, keys, args)) as [O, number];
-    try {
+  private change<O extends string>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Outcome<O>> {
+    return guarded(async () => {
+      const [outcome, thingId] = (await runScript(this.redis, name, keys, args)) as [O, number];
       await waitForReplicas(this.redis, this.replicaWait);
-    } catch (err) {
-      throw redisFailure(err);
-    }
-    return { outcome, thingId: Number(thingId) };
+      return { outcome, thingId: Number(thingId) };
+    });
   }
 
   registerThing(input: { uuid: string; publicKeyJson: string; thumbprint: string; at: string }): Promise<Outcome<RegisterOutcome>> {
@@ -68,12 +62,8 @@ export class RedisThingStore implements ThingStore {
   }
 
   async findThingById(thingId: number): Promise<StoredThing | undefined> {
-    try {
-      const uuid = await this.redis.hget(this.keys.thing(thingId), 'uuid');
-      return uuid ? await this.findThing(uuid) : undefined;
-    } catch (err) {
-      throw redisFailure(err);
-    }
+    const uuid = await guarded(() => this.redis.hget(this.keys.thing(thingId), 'uuid'));
+    return uuid ? this.findThing(uuid) : undefined;
   }
 
   /** Runs a signed change: the preamble's KEYS and ARGV first, then the script's own. */

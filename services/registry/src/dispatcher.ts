@@ -91,8 +91,8 @@ export class Dispatcher {
       outgoing.push({ topic: address.uuid !== undefined ? topics.reply(address.uuid) : topics.errors, payload, qos: address.uuid !== undefined ? 1 : 0 });
     }
     for (const uuid of result.alsoReplyTo ?? []) outgoing.push({ topic: topics.reply(uuid), payload, qos: 1 });
-    // Handed to MQTT.js, not awaited: the request is done, and waiting for the broker's ack here
-    // would deadlock with the backpressure in MqttBus. MQTT.js keeps QoS 1 until acknowledged.
+    // Not awaited: the request is done once its reply is handed over. MQTT.js keeps QoS 1 until the
+    // broker acks it, and MqttBus takes no new request while too many acks are outstanding.
     for (const m of outgoing) bus.publish(m).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reply could not be published'));
   }
 }

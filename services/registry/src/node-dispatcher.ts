@@ -103,7 +103,7 @@ export class NodeDispatcher {
         reply = encodeErrorReply(status, MESSAGES[status]!);
       }
     }
-    // Not awaited, as in Dispatcher.reply: MQTT.js keeps it until the broker acknowledges it.
+    // Not awaited, as in Dispatcher.reply.
     deps.bus.publish({ topic: deps.topics.nodeReply(token), payload: Buffer.from(reply), qos: 1 })
       .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'node reply could not be published'));
     const status = Buffer.from(reply.subarray(0, 2)).readUInt16LE(0);

@@ -5,3 +5,4 @@ export * from './mosquitto.js';
 export * from './mqtt-messages.js';
 export * from './keys.js';
 export * from './run-command.js';
+export * from './container-server.js';

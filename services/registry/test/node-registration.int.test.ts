@@ -192,6 +192,21 @@ describe('node registration over mosquitto and redis-server', () => {
     }
   });
 
+  it('NODE_OAEP_HASH=sha1 (firmware built for the seed system) takes SHA-1 frames and refuses SHA-256 ones', async () => {
+    const sha1 = await startRegistry({ redis, mosquitto, env: { NODE_OAEP_HASH: 'sha1', REGISTRY_TOPIC_PREFIX: 'sha1/', REGISTRY_DATA_DIR: registry.dataDir } });
+    try {
+      await client.subscribeAsync('sha1/nodes/register/+/reply', { qos: 1 });
+      const networkId = await network();
+      const request = nodeRequest(networkId, await mint(networkId));
+      const refused = await sendFrame(buildRegistrationFrame(request, registryKey, 'sha256'), 'sha1/');
+      expect(refused.reply.readUInt16LE(0)).toBe(400);
+      const { token, reply } = await sendFrame(buildRegistrationFrame(request, registryKey, 'sha1'), 'sha1/');
+      expect(openReply(reply, request.nodeKey, { envelope: 'ijam', token }).status).toBe(200);
+    } finally {
+      await sha1.stop();
+    }
+  });
+
   it('503 while Redis is down, and serves again once it is back', async () => {
     const networkId = await network();
     const key = await mint(networkId);

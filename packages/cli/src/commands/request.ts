@@ -28,7 +28,8 @@ function stamp(options: Common): Record<string, unknown> {
 
 export function requestCommand(ctx: CliContext): Command {
   const request = new Command('request').description('build a request message, ready for mosquitto_pub -m (printed to stdout)');
-  const emit = (topic: RequestTopic, message: string) => ctx.output().print({ topic, message }, message);
+  // The message itself, with or without --json: it is what mosquitto_pub -m takes (contract §6).
+  const emit = (_topic: RequestTopic, message: string) => process.stdout.write(`${message}\n`);
   const common = (command: Command, keyHelp: string) =>
     command
       .requiredOption('--uuid <uuid>', 'the Thing\'s UUID', uuidArg)

@@ -20,13 +20,15 @@ export function createContext(getJson: () => boolean, env: NodeJS.ProcessEnv = p
     keys: () => new RedisKeys(config().redis.keyPrefix),
     async redis() {
       if (redis) return redis;
-      const url = config().redis.url;
-      if (!url) throw new CliError('REDIS_URL is not set (the local Redis of pnpm start is redis://127.0.0.1:6380)');
+      // Unset: the local Redis that `pnpm start` launches (same environment, same default).
+      const url = config().redis.url ?? `redis://127.0.0.1:${env.LOCAL_REDIS_PORT ?? 6380}`;
       const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+      let reason = '';
+      client.on('error', (err: Error) => (reason ||= err.message));
       try {
         await client.connect();
       } catch (err) {
-        throw new CliError(`cannot reach Redis at ${url}: ${(err as Error).message}`);
+        throw new CliError(`cannot reach Redis at ${url} (${reason || (err as Error).message}); start the registry with pnpm start, or set REDIS_URL`);
       }
       redis = client;
       return client;

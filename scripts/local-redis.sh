@@ -23,7 +23,7 @@ MSG
   mkdir -p "$dir"
   if ! answers; then
     redis-server --port "$port" --bind 127.0.0.1 --dir "$(cd "$dir" && pwd)" \
-      --appendonly yes --appendfsync everysec --save "" \
+      --appendonly yes --appendfsync everysec --save "" --hash-max-listpack-value 1024 \
       --daemonize yes --pidfile "$(cd "$dir" && pwd)/redis.pid" --logfile "$(cd "$dir" && pwd)/redis.log"
     i=0
     until answers; do

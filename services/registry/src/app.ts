@@ -4,7 +4,7 @@ import { EmbeddedBroker } from './adapters/embedded-broker.js';
 import { MqttBus } from './adapters/mqtt-bus.js';
 import { loadOrCreateNodeRsaKey } from './adapters/node-rsa-key-file.js';
 import { noOperators, OperatorKeysFile } from './adapters/operator-keys-file.js';
-import { createRedis, waitForRedis } from './adapters/redis-connection.js';
+import { adviseOnRedisConfig, createRedis, waitForRedis } from './adapters/redis-connection.js';
 import { RedisKeys } from './adapters/redis-keys.js';
 import { RedisNodeStore } from './adapters/redis-node-store.js';
 import { RedisOutbox } from './adapters/redis-outbox.js';
@@ -82,6 +82,7 @@ export async function startApp(config: Readonly<Config>, logger: Logger, clock: 
     }
     await waitForRedis(redis, redisLog);
     await waitForRedis(reader, redisLog);
+    await adviseOnRedisConfig(redis, redisLog);
     if (!config.mqtt.url) embeddedBroker = await EmbeddedBroker.start(config.mqtt.embeddedHost, config.mqtt.embeddedPort);
     const mqttUrl = config.mqtt.url ?? embeddedBroker!.url;
     const topics = new Topics(config.topicPrefix);

@@ -14,7 +14,8 @@ describe('the deployable stack files', () => {
     };
     expect(Object.keys(compose.services).sort()).toEqual(['mosquitto', 'redis', 'registry']);
     expect(compose.services.mosquitto!.volumes).toContain('./mosquitto.conf:/mosquitto/config/mosquitto.conf:ro');
-    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always']));
+    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always', '--hash-max-listpack-value', '1024']));
+    expect(readFileSync(join(root, 'scripts/local-redis.sh'), 'utf8')).toMatch(/--hash-max-listpack-value 1024/);
     const registry = compose.services.registry!;
     expect(registry.build).toBe('.');
     expect(registry.environment).toMatchObject({ MQTT_URL: 'mqtt://mosquitto:1883', REDIS_URL: 'redis://redis:6379', MQTT_USERNAME: 'registry' });

@@ -68,6 +68,24 @@ export async function waitForRedis(redis: Redis, logger: Logger, signal?: AbortS
   }
 }
 
+/** A Thing's hash holds its public JWK (~420 bytes for RSA-2048): Redis keeps it compact below this. */
+const COMPACT_HASH_VALUE_BYTES = 1024;
+
+/**
+ * Says so when Redis would store each Thing as a full hash table (~1.2 KB) instead of a compact
+ * listpack (~0.8 KB). Advice only: CONFIG may be refused (managed Redis), and nothing depends on it.
+ */
+export async function adviseOnRedisConfig(redis: Redis, logger: Logger): Promise<void> {
+  try {
+    const [, value] = (await redis.config('GET', 'hash-max-listpack-value')) as [string, string];
+    if (Number(value) < COMPACT_HASH_VALUE_BYTES) {
+      logger.warn({ current: Number(value) }, `Redis hash-max-listpack-value is below ${COMPACT_HASH_VALUE_BYTES}: each Thing takes ~1.2 KB instead of ~0.8 KB (set it in redis.conf)`);
+    }
+  } catch {
+    // CONFIG disabled or renamed: nothing to advise.
+  }
+}
+
 const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|NOREPLICAS|MISCONF)\b/;
 
 /** Any failure to reach Redis is UNAVAILABLE (retryable); an error reply is INTERNAL. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, MessageLog, TestMosquitto, TestRedis } from '@giotto/testkit';
+import { connectClient, MessageLog, requireBinary, runCommand, TestMosquitto, TestRedis } from '@giotto/testkit';
 import { errorMessageSchema, registerThingResponseSchema } from '@giotto/protocol';
 import type { MqttClient } from 'mqtt';
 import { makeThing, startRegistry, type RegistryUnderTest } from './registry-under-test.js';
@@ -35,6 +35,14 @@ describe('MQTT 5 Response Topic and Correlation Data (mosquitto)', () => {
     expect(Buffer.compare(reply.packet.properties!.correlationData!, correlationData)).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(log.onTopic(`registry/reply/${thing.uuid}`)).toHaveLength(0);
+  });
+
+  it('answers mosquitto_rr (the mosquitto CLI\'s request/response client) on its Response Topic', async () => {
+    requireBinary('mosquitto_rr', 'mosquitto-clients');
+    const thing = await makeThing();
+    const rr = await runCommand('mosquitto_rr', ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-t', 'register', '-e', 'rr/inbox', '-m', thing.request({ requestId: 'rr-1' }), '-W', '5']);
+    expect(rr.code).toBe(0);
+    expect(registerThingResponseSchema.parse(JSON.parse(rr.stdout))).toMatchObject({ uuid: thing.uuid, requestId: 'rr-1' });
   });
 
   it('sends errors to the Response Topic too', async () => {

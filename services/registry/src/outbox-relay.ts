@@ -1,6 +1,6 @@
 import type { Topics } from '@giotto/protocol';
 import { outboxMessages } from './outbox-messages.js';
-import type { Bus, Logger, Outbox } from './ports.js';
+import type { Bus, Logger, Outbox, OutboundMessage, OutboxEntry } from './ports.js';
 
 export interface OutboxRelayDeps {
   outbox: Outbox;
@@ -66,7 +66,12 @@ export class OutboxRelay {
     }
     if (holding) {
       try {
-        await this.publishBatch(lastId, 0);
+        // Flush what is pending (bounded: a long backlog is left to the next holder).
+        for (let batch = 0; batch < 50; batch++) {
+          const next = await this.publishBatch(lastId, 0);
+          if (next === lastId) break;
+          lastId = next;
+        }
         await outbox.releaseLease();
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'outbox relay could not finish at stop; the next holder will');
@@ -79,10 +84,20 @@ export class OutboxRelay {
     const entries = await this.deps.outbox.readAfter(afterId, 200, blockMs === 0 ? 1 : blockMs);
     if (entries.length === 0) return afterId;
     // MQTT keeps the order of one client's QoS 1 messages, so the batch need not wait message by message.
-    await Promise.all(entries.flatMap((entry) => outboxMessages(entry, this.deps.topics).map((m) => this.deps.bus.publish(m))));
+    await Promise.all(entries.flatMap((entry) => this.messagesOf(entry).map((m) => this.deps.bus.publish(m))));
     const last = entries[entries.length - 1]!.id;
     await this.deps.outbox.markPublished(last);
     return last;
+  }
+
+  /** An entry that cannot be turned into messages is logged and skipped: it must not stall the outbox. */
+  private messagesOf(entry: OutboxEntry): OutboundMessage[] {
+    try {
+      return outboxMessages(entry, this.deps.topics);
+    } catch (err) {
+      this.deps.logger.error({ id: entry.id, err: (err as Error).message }, 'outbox entry skipped: it cannot be published');
+      return [];
+    }
   }
 
   private pause(ms: number): Promise<void> {

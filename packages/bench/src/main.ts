@@ -124,7 +124,9 @@ async function main(): Promise<void> {
   const nodes = await runNodes();
   async function runNodes() {
   log('1 instance: node registrations …');
-  const nodeStore = RedisNodeStore.create(new Redis(redis.url), new RedisKeys('giotto:{registry}:'));
+  const storeConnection = new Redis(redis.url);
+  cleanups.push(async () => storeConnection.disconnect());
+  const nodeStore = RedisNodeStore.create(storeConnection, new RedisKeys('giotto:{registry}:'));
   const networkId = randomUUID();
   await nodeStore.createNetwork({ networkId, owner: 'bench', name: 'bench', at: new Date() });
   const publicPem = readFileSync(join(dataDir, 'node-rsa-key.pem'), 'utf8');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './thrown.js';
 import {
   checkPayloadSize,
   ERROR_CODE_LIST,
@@ -16,15 +17,7 @@ import {
 const uuid = '0b8e4f1a-6c2d-4e3f-9a1b-2c3d4e5f6a7b';
 const jwk = { kty: 'RSA', n: 'x', e: 'AQAB' };
 
-function caught(fn: () => unknown): RequestError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RequestError);
-    return err as RequestError;
-  }
-  throw new Error('expected a RequestError');
-}
+const caught = (fn: () => unknown) => thrown(RequestError, fn);
 
 describe('request schemas [REG-2.1]–[REG-2.4]', () => {
   it('accepts a RegisterThingRequest with the key as text or object, with or without requestId', () => {

@@ -1,5 +1,6 @@
 import { constants, generateKeyPairSync, publicEncrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { thrown } from './thrown.js';
 import {
   CodecError,
   decodeRequestBody,
@@ -52,15 +53,7 @@ const request: NodeRegistrationRequest = {
   nodeArch: NODE_ARCHS.rpi_linux,
 };
 
-function codecError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CodecError);
-    return err as CodecError;
-  }
-  throw new Error('expected a CodecError');
-}
+const codecError = (fn: () => unknown) => thrown(CodecError, fn);
 
 describe('request body [REG-5.2]', () => {
   it('encodes to the committed 88 bytes, every field at its offset', () => {

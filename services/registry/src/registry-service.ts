@@ -1,4 +1,4 @@
-import { REQUEST_TOPICS, type RequestTopic, type Topics } from '@giotto/protocol';
+import type { RequestTopic, Topics } from '@giotto/protocol';
 import type { Dispatcher } from './dispatcher.js';
 import type { InFlight } from './in-flight.js';
 import type { NodeDispatcher } from './node-dispatcher.js';
@@ -29,7 +29,7 @@ export class RegistryService {
 
   async start(): Promise<void> {
     const { bus, topics, dispatcher, nodeDispatcher } = this.deps;
-    const filters = this.deps.served.filter((kind) => Object.hasOwn(REQUEST_TOPICS, kind)).map((kind) => topics.request(kind));
+    const filters = this.deps.served.map((kind) => topics.request(kind));
     if (nodeDispatcher) filters.push(topics.nodeRegisterWildcard);
     await bus.subscribe(filters, (message) => {
       if (nodeDispatcher && topics.nodeTokenOf(message.topic) !== undefined) nodeDispatcher.handle(message);

@@ -42,13 +42,16 @@ export class MqttBus implements Bus {
   private early: InboundMessage[] = [];
   private unacked = 0;
   private room: (() => void)[] = [];
+  private readonly maxUnacked: number;
 
   private constructor(
     private readonly session: MqttClient,
     private readonly publisher: MqttClient,
     private readonly options: MqttBusOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.maxUnacked = options.maxUnacked ?? 1000;
+  }
 
   /** Connects both (retrying in the background until the broker answers). */
   static async connect(options: MqttBusOptions, logger: Logger): Promise<MqttBus> {
@@ -121,7 +124,7 @@ export class MqttBus implements Bus {
 
   /** undefined while the publisher has room; else resolves once the broker has acked enough. */
   private publisherRoom(): Promise<void> | undefined {
-    if (this.unacked < (this.options.maxUnacked ?? 1000)) return undefined;
+    if (this.unacked < this.maxUnacked) return undefined;
     return new Promise((resolve) => this.room.push(resolve));
   }
 
@@ -152,7 +155,7 @@ export class MqttBus implements Bus {
       await this.publisher.publishAsync(message.topic, message.payload, options);
     } finally {
       this.unacked--;
-      if (this.unacked < (this.options.maxUnacked ?? 1000) / 2) for (const resolve of this.room.splice(0)) resolve();
+      if (this.unacked < this.maxUnacked / 2) for (const resolve of this.room.splice(0)) resolve();
     }
   }
 

@@ -48,20 +48,32 @@ export function createRedis(options: RedisConnectionOptions, logger: Logger): Re
   return redis;
 }
 
-/** Waits until Redis answers, retrying (with a log line now and then) until `signal` aborts. */
-export async function waitForRedis(redis: Redis, logger: Logger, signal?: AbortSignal): Promise<void> {
+/** The next 'ready' or 'error' of a connection; both listeners go once either fires. */
+function nextReadyOrError(redis: Redis): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      redis.off('error', failed);
+      resolve();
+    };
+    const failed = (err: Error) => {
+      redis.off('ready', ready);
+      reject(err);
+    };
+    redis.once('ready', ready);
+    redis.once('error', failed);
+  });
+}
+
+/** Waits until Redis answers, retrying with a log line now and then (a start waits for Redis). */
+export async function waitForRedis(redis: Redis, logger: Logger): Promise<void> {
   let attempts = 0;
   for (;;) {
     try {
       if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
-      if (redis.status !== 'ready') await new Promise<void>((resolve, reject) => {
-        redis.once('ready', resolve);
-        redis.once('error', reject);
-      });
+      if (redis.status !== 'ready') await nextReadyOrError(redis);
       await redis.ping();
       return;
     } catch (err) {
-      if (signal?.aborted) throw err;
       if (attempts++ % 10 === 0) logger.warn({ err: (err as Error).message }, 'waiting for redis');
       await new Promise((r) => setTimeout(r, 500));
     }
